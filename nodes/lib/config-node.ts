@@ -1,0 +1,18 @@
+// The shape other nodes see of a v2c-config node (like core MQTT's broker node: users
+// register, the first one starts the work, the last one leaving stops it).
+
+import type { Node, NodeAPI } from 'node-red';
+import type { Listener, WriteResult } from '../../src/coordinator/coordinator';
+import type { Reading } from '../../src/trydan/telemetry';
+
+export interface V2cConfigNode extends Node<{ apiKey?: string }> {
+  /** Charger name for msg.topic: the node's name, else the charger's ID, else the address. */
+  chargerName(reading?: Reading): string;
+  /** Registers a user; returns the function that deregisters it. */
+  register(listener: Listener): () => void;
+  refresh(): Promise<Reading>;
+  write(values: Record<string, number>): Promise<WriteResult>;
+}
+
+/** registerType's typing cannot express a node's own members; node files cast to this. */
+export type NodeConstructor = Parameters<NodeAPI['nodes']['registerType']>[1];

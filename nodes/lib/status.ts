@@ -1,0 +1,34 @@
+// One place that turns a charger status or an error into a Node-RED node status,
+// with texts from the shared message catalogue (locales/<lang>/common.json).
+
+import type { NodeAPI, NodeStatus } from 'node-red';
+import type { ChargerStatus } from '../../src/coordinator/status';
+
+export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
+  const t = (key: string, params?: Record<string, string | number>): string => RED._(`common.status.${key}`, params);
+  switch (s.state) {
+    case 'idle':
+    case 'closed':
+      return {};
+    case 'connecting':
+      return { fill: 'yellow', shape: 'ring', text: t('connecting') };
+    case 'online':
+      if (s.charging) return { fill: 'green', shape: 'dot', text: t('charging', { power: formatKw(s.power ?? 0) }) };
+      return { fill: 'green', shape: 'ring', text: t(s.carConnected ? 'connected' : 'noCar') };
+    case 'offline':
+      return { fill: 'red', shape: 'ring', text: t('offline', { seconds: Math.round(s.retryInMs / 1000) }) };
+    case 'unconfigured':
+      return { fill: 'red', shape: 'ring', text: t('unconfigured') };
+  }
+}
+
+/** A failure of this node's own request (red dot), e.g. a rejected write. */
+export function errorStatus(RED: NodeAPI, err: unknown): NodeStatus {
+  const code = (err as { code?: string } | null)?.code;
+  const key = code === 'INVALID_INPUT' ? 'invalidInput' : code === 'DEVICE_UNREACHABLE' ? 'unreachable' : 'failed';
+  return { fill: 'red', shape: 'dot', text: RED._(`common.status.${key}`) };
+}
+
+export function formatKw(watts: number): string {
+  return (watts / 1000).toFixed(1);
+}

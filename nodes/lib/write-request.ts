@@ -1,0 +1,18 @@
+// The three ways a message asks for a write (DESIGN: v2c-write-out), as one pure function.
+
+import { InvalidInput } from '../../src/trydan/errors';
+import { findKeyword } from '../../src/trydan/keywords';
+
+/** What to write, from the node's keyword, msg.topic + value, or an object payload. */
+export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: unknown }): Record<string, unknown> {
+  const { topic, payload } = msg;
+  if (keyword) return { [keyword]: payload };
+  if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
+  if (typeof topic === 'string' && topic.trim() !== '') {
+    if (!findKeyword(topic.trim())) throw new InvalidInput([`msg.topic "${topic}" is not a writable keyword`]);
+    return { [topic.trim()]: payload };
+  }
+  throw new InvalidInput([
+    'nothing to write: send msg.payload as an object like {"Intensity": 16}, or msg.topic = a keyword with msg.payload = its value, or fix a keyword in the node',
+  ]);
+}

@@ -1,0 +1,73 @@
+// v2c-realtime-in: the charger's telemetry as messages, on every poll or only on change.
+// An input message asks for a fresh reading now and gets it on the same message.
+
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
+import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { migrate } from './lib/migrate';
+import { chargerStatus, errorStatus } from './lib/status';
+
+interface RealtimeDef extends NodeDef {
+  server: string;
+  output: 'every' | 'change';
+  /** Comma-separated keys that do not count as a change (e.g. ChargeTime ticks every second). */
+  ignore: string;
+  version?: number;
+}
+
+const DEFAULTS = { output: 'every' as const, ignore: '' };
+
+export = function (RED: NodeAPI): void {
+  function V2cRealtimeIn(this: Node, def: RealtimeDef): void {
+    RED.nodes.createNode(this, def);
+    const config = migrate(def, DEFAULTS);
+    const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
+    const ignored = new Set(String(config.ignore).split(',').map((s) => s.trim()).filter(Boolean));
+    let lastSent: Reading | undefined;
+    // Readings this node asked for itself go out on the asking message, not twice.
+    let ownRefreshes = 0;
+
+    if (!server) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
+      this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
+      return;
+    }
+
+    const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
+      const changed = changedKeys(lastSent, reading).filter((k) => !ignored.has(k));
+      lastSent = reading;
+      return Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed });
+    };
+
+    const deregister = server.register({
+      telemetry: (reading) => {
+        if (ownRefreshes > 0) return;
+        if (config.output === 'change' && lastSent && changedKeys(lastSent, reading).every((k) => ignored.has(k))) return;
+        this.send(message(reading));
+      },
+      status: (s) => this.status(chargerStatus(RED, s)),
+    });
+
+    this.on('input', (msg, send, done) => {
+      ownRefreshes++;
+      server
+        .refresh()
+        .then((reading) => {
+          send(message(reading, msg));
+          done();
+        })
+        .catch((err: Error) => {
+          this.status(errorStatus(RED, err));
+          done(err);
+        })
+        .finally(() => ownRefreshes--);
+    });
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      deregister();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('v2c-realtime-in', V2cRealtimeIn as unknown as NodeConstructor);
+};

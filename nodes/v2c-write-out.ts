@@ -1,0 +1,71 @@
+// v2c-write-out: writes keywords to the charger. Input is validated against the keyword
+// table before anything is sent; the output message carries the values read back.
+
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { keywordCatalogue, validateWrite } from '../src/trydan/keywords';
+import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { migrate } from './lib/migrate';
+import { requestFrom } from './lib/write-request';
+import { chargerStatus, errorStatus } from './lib/status';
+
+interface WriteDef extends NodeDef {
+  server: string;
+  /** A keyword fixed in the node: then msg.payload is just the value. */
+  keyword: string;
+  version?: number;
+}
+
+const DEFAULTS = { keyword: '' };
+
+export = function (RED: NodeAPI): void {
+  function V2cWriteOut(this: Node, def: WriteDef): void {
+    RED.nodes.createNode(this, def);
+    const config = migrate(def, DEFAULTS);
+    const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
+
+    if (!server) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
+      this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
+      return;
+    }
+
+    const deregister = server.register({ status: (s) => this.status(chargerStatus(RED, s)) });
+
+    this.on('input', (msg, send, done) => {
+      let values: Record<string, number>;
+      try {
+        values = validateWrite(requestFrom(config.keyword, msg));
+      } catch (err) {
+        this.status(errorStatus(RED, err));
+        done(err as Error);
+        return;
+      }
+      server
+        .write(values)
+        .then((result) => {
+          const out = msg as typeof msg & { unverified?: string[] };
+          out.payload = result.values;
+          if (result.unverified.length) out.unverified = result.unverified;
+          else delete out.unverified;
+          send(out);
+          done();
+        })
+        .catch((err: Error) => {
+          this.status(errorStatus(RED, err));
+          done(err);
+        });
+    });
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      deregister();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('v2c-write-out', V2cWriteOut as unknown as NodeConstructor);
+
+  // The editor's keyword choices come from the same table that validates writes.
+  RED.httpAdmin.get('/v2c-trydan/keywords', RED.auth.needsPermission('v2c-write-out.read'), (_req, res) => {
+    res.json(keywordCatalogue());
+  });
+};

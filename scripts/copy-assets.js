@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Puts what Node-RED looks for beside the compiled nodes: editor HTML, message catalogues
+// (each merged with the shared common.json, so shared texts are written once) and icons.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const src = path.join(root, 'nodes');
+const out = path.join(root, 'dist', 'nodes');
+
+fs.mkdirSync(out, { recursive: true });
+for (const file of fs.readdirSync(src)) {
+  if (file.endsWith('.html')) fs.copyFileSync(path.join(src, file), path.join(out, file));
+}
+
+const locales = path.join(src, 'locales');
+for (const lang of fs.readdirSync(locales)) {
+  const from = path.join(locales, lang);
+  const to = path.join(out, 'locales', lang);
+  fs.mkdirSync(to, { recursive: true });
+  const commonFile = path.join(from, 'common.json');
+  const common = fs.existsSync(commonFile) ? JSON.parse(fs.readFileSync(commonFile, 'utf8')) : {};
+  for (const file of fs.readdirSync(from)) {
+    if (file === 'common.json') continue;
+    if (file.endsWith('.json')) {
+      const own = JSON.parse(fs.readFileSync(path.join(from, file), 'utf8'));
+      fs.writeFileSync(path.join(to, file), JSON.stringify({ ...own, common }, null, 2));
+    } else {
+      fs.copyFileSync(path.join(from, file), path.join(to, file));
+    }
+  }
+}
+
+fs.cpSync(path.join(root, 'icons'), path.join(out, 'icons'), { recursive: true });

@@ -1,0 +1,307 @@
+// One Coordinator per config node: it owns the charger's LAN client, polls only while a
+// node wants telemetry (one request per interval however many listen), runs every LAN
+// request through one queue (writes before polls, one keyword's queued writes collapsed
+// to the latest value), verifies writes by reading back, and tells every node its status.
+
+import { type Clock, sleep, systemClock } from '../trydan/clock';
+import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
+import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
+import { type CadenceSettings, DEFAULT_CADENCE, backoffDelay, nextPollDelay } from './cadence';
+import type { ChargerStatus } from './status';
+
+/** What the coordinator needs of a LAN client (LanClient, or a fake in tests). */
+export interface LanApi {
+  realtime(): Promise<Reading>;
+  read(keyword: string): Promise<number | undefined>;
+  write(keyword: string, value: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Listener {
+  /** Every fresh reading (polls and write read-backs). Only listeners with this cause polling. */
+  telemetry?(reading: Reading): void;
+  status?(status: ChargerStatus): void;
+}
+
+export interface WriteResult {
+  /** Values as read back from the charger. */
+  values: Record<string, number>;
+  /** Keywords this firmware cannot read back (answered OK, not confirmed). */
+  unverified: string[];
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+interface PendingWrite {
+  value: number;
+  waiters: Waiter<{ value: number; verified: boolean }>[];
+}
+
+/** How long to wait before the second read-back when the first did not show a write. */
+const SETTLE_MS = 1000;
+
+export class Coordinator {
+  private readonly lan: LanApi;
+  private readonly clock: Clock;
+  private readonly cadence: CadenceSettings;
+  private readonly listeners = new Set<Listener>();
+  private readonly pendingWrites = new Map<string, PendingWrite>();
+  private pollWaiters: Waiter<Reading>[] = [];
+  /** Callers whose request is on the wire now; close() must not leave them hanging. */
+  private readonly active = new Set<Waiter<never>>();
+  private pollRequested = false;
+  private working = false;
+  private timer: unknown;
+  private failures = 0;
+  private closed = false;
+  private current: ChargerStatus = { state: 'idle' };
+  private last: Reading | undefined;
+
+  constructor(options: { lan: LanApi; cadence?: Partial<CadenceSettings>; clock?: Clock }) {
+    this.lan = options.lan;
+    this.clock = options.clock ?? systemClock;
+    this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
+  }
+
+  get status(): ChargerStatus {
+    return this.current;
+  }
+
+  get lastReading(): Reading | undefined {
+    return this.last;
+  }
+
+  /** Adds a listener; returns the function that removes it. Polling follows telemetry listeners. */
+  subscribe(listener: Listener): () => void {
+    if (this.closed) throw new Closed();
+    this.listeners.add(listener);
+    listener.status?.(this.current);
+    if (listener.telemetry && this.telemetryListeners() === 1) {
+      this.setStatus({ state: 'connecting' });
+      this.requestPoll();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.telemetryListeners() === 0) this.cancelTimer();
+    };
+  }
+
+  /** A fresh reading now, shared with any poll already waiting in the queue. */
+  refresh(): Promise<Reading> {
+    if (this.closed) return Promise.reject(new Closed());
+    return new Promise<Reading>((resolve, reject) => {
+      this.pollWaiters.push({ resolve, reject });
+      this.requestPoll();
+    });
+  }
+
+  /**
+   * Writes validated values. Resolves once the charger answered OK and a read-back shows
+   * them; a later write of the same keyword queued meanwhile wins, and both callers learn
+   * the value that was actually set.
+   */
+  async write(values: Record<string, number>): Promise<WriteResult> {
+    if (this.closed) throw new Closed();
+    const entries = Object.entries(values);
+    const outcomes = entries.map(
+      ([keyword, value]) =>
+        new Promise<{ value: number; verified: boolean }>((resolve, reject) => {
+          const pending = this.pendingWrites.get(keyword);
+          if (pending) {
+            pending.value = value;
+            pending.waiters.push({ resolve, reject });
+          } else {
+            this.pendingWrites.set(keyword, { value, waiters: [{ resolve, reject }] });
+          }
+        }),
+    );
+    this.kick();
+    const settled = await Promise.all(outcomes);
+    const result: WriteResult = { values: {}, unverified: [] };
+    entries.forEach(([keyword], i) => {
+      const outcome = settled[i]!;
+      result.values[keyword] = outcome.value;
+      if (!outcome.verified) result.unverified.push(keyword);
+    });
+    return result;
+  }
+
+  /** Stops everything: no timer, no socket, no listener is left behind. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cancelTimer();
+    const err = new Closed();
+    for (const p of this.pendingWrites.values()) p.waiters.forEach((w) => w.reject(err));
+    this.pendingWrites.clear();
+    this.pollWaiters.forEach((w) => w.reject(err));
+    this.pollWaiters = [];
+    this.active.forEach((w) => w.reject(err));
+    this.active.clear();
+    this.setStatus({ state: 'closed' });
+    this.listeners.clear();
+    await this.lan.close();
+  }
+
+  private telemetryListeners(): number {
+    let n = 0;
+    for (const l of this.listeners) if (l.telemetry) n++;
+    return n;
+  }
+
+  private requestPoll(): void {
+    this.pollRequested = true;
+    this.kick();
+  }
+
+  /** Starts the queue worker unless it already runs. */
+  private kick(): void {
+    if (this.working || this.closed) return;
+    this.working = true;
+    void this.work().finally(() => {
+      this.working = false;
+    });
+  }
+
+  private async work(): Promise<void> {
+    while (!this.closed) {
+      if (this.pendingWrites.size > 0) {
+        const batch = new Map(this.pendingWrites);
+        this.pendingWrites.clear();
+        await this.runWrites(batch);
+      } else if (this.pollRequested) {
+        this.pollRequested = false;
+        await this.runPoll();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private async runPoll(): Promise<void> {
+    const waiters = this.pollWaiters;
+    this.pollWaiters = [];
+    waiters.forEach((w) => this.active.add(w));
+    try {
+      const reading = await this.lan.realtime();
+      this.accept(reading);
+      waiters.forEach((w) => w.resolve(reading));
+    } catch (err) {
+      if (this.closed) return;
+      this.fail(err);
+      waiters.forEach((w) => w.reject(err as Error));
+    } finally {
+      waiters.forEach((w) => this.active.delete(w));
+    }
+  }
+
+  private async runWrites(batch: Map<string, PendingWrite>): Promise<void> {
+    const waiters = [...batch.values()].flatMap((p) => p.waiters);
+    waiters.forEach((w) => this.active.add(w));
+    try {
+      await this.writeAndVerify(batch);
+    } finally {
+      waiters.forEach((w) => this.active.delete(w));
+    }
+  }
+
+  private async writeAndVerify(batch: Map<string, PendingWrite>): Promise<void> {
+    const written = new Map<string, PendingWrite>();
+    for (const [keyword, pending] of batch) {
+      try {
+        await this.lan.write(keyword, pending.value);
+        written.set(keyword, pending);
+      } catch (err) {
+        if (this.closed) return;
+        if (err instanceof DeviceUnreachable) this.fail(err);
+        pending.waiters.forEach((w) => w.reject(err as Error));
+      }
+    }
+    if (written.size === 0 || this.closed) return;
+    try {
+      await this.verify(written);
+    } catch (err) {
+      if (this.closed) return;
+      this.fail(err);
+      for (const p of written.values()) p.waiters.forEach((w) => w.reject(err as Error));
+    }
+  }
+
+  /** Reads back once at once (published to listeners), and once more after a short settle if needed. */
+  private async verify(written: Map<string, PendingWrite>): Promise<void> {
+    let open = [...written.keys()];
+    for (let attempt = 0; attempt < 2 && open.length > 0; attempt++) {
+      if (attempt > 0) await sleep(this.clock, SETTLE_MS);
+      if (this.closed) return;
+      const reading = await this.lan.realtime();
+      this.accept(reading);
+      const still: string[] = [];
+      for (const keyword of open) {
+        const pending = written.get(keyword)!;
+        let seen = reading[keyword];
+        if (seen === undefined) seen = await this.lan.read(keyword);
+        if (seen === undefined) {
+          // Firmware without the field and without /read/: OK is all we can know.
+          pending.waiters.forEach((w) => w.resolve({ value: pending.value, verified: false }));
+        } else if (seen === pending.value) {
+          pending.waiters.forEach((w) => w.resolve({ value: pending.value, verified: true }));
+        } else if (attempt === 0) {
+          still.push(keyword);
+        } else {
+          const err = new WriteNotVerified(keyword, pending.value, typeof seen === 'number' ? seen : undefined);
+          pending.waiters.forEach((w) => w.reject(withHint(err, keyword, reading)));
+        }
+      }
+      open = still;
+    }
+  }
+
+  /** A good reading: publish it, say online, and time the next poll from now. */
+  private accept(reading: Reading): void {
+    this.last = reading;
+    this.failures = 0;
+    const carConnected = isCarConnected(reading);
+    const power = typeof reading.ChargePower === 'number' ? reading.ChargePower : undefined;
+    this.setStatus({ state: 'online', charging: isCharging(reading), carConnected, ...(power === undefined ? {} : { power }) });
+    for (const l of [...this.listeners]) l.telemetry?.(reading);
+    this.schedule(nextPollDelay(this.cadence, carConnected));
+  }
+
+  private fail(err: unknown): void {
+    this.failures++;
+    const retryInMs = backoffDelay(this.cadence, this.failures);
+    const error = err instanceof TrydanError ? err.message : String((err as Error)?.message ?? err);
+    this.setStatus({ state: 'offline', error, failures: this.failures, retryInMs });
+    this.schedule(retryInMs);
+  }
+
+  private schedule(ms: number): void {
+    this.cancelTimer();
+    if (this.closed || this.telemetryListeners() === 0) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.requestPoll();
+    }, ms);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private setStatus(status: ChargerStatus): void {
+    this.current = status;
+    for (const l of [...this.listeners]) l.status?.(status);
+  }
+}
+
+/** Intensity only applies while Dynamic=0 or PauseDynamic=1 (trydan-facts §1): say so. */
+function withHint(err: WriteNotVerified, keyword: string, reading: Reading): WriteNotVerified {
+  if (keyword === 'Intensity' && reading.Dynamic === 1 && reading.PauseDynamic !== 1) {
+    err.message += ' (dynamic power control is on: write PauseDynamic=1 first so Intensity applies)';
+  }
+  return err;
+}

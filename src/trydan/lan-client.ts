@@ -1,0 +1,150 @@
+// The LAN API client (trydan-facts §1). The charger answers one request at a time and
+// sometimes 404s quick back-to-back calls, so this client owns one connection, runs one
+// request at a time with a gap between them, and retries once on 404, timeout or reset.
+
+import { Client, type Dispatcher } from 'undici';
+import { type Clock, sleep, systemClock } from './clock';
+import { DeviceUnreachable, InvalidResponse, WriteRejected } from './errors';
+import { hostToOrigin } from './host';
+import { type Reading, parseRealtime } from './telemetry';
+
+export interface LanClientOptions {
+  host: string;
+  /** Milliseconds of quiet between two requests. */
+  gapMs?: number;
+  /** Milliseconds to wait for an answer before giving up. */
+  timeoutMs?: number;
+  clock?: Clock;
+  /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
+  dispatcher?: Dispatcher;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+const RETRYABLE_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+export class LanClient {
+  readonly origin: string;
+  private readonly gapMs: number;
+  private readonly timeoutMs: number;
+  private readonly clock: Clock;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private tail: Promise<unknown> = Promise.resolve();
+  private lastEnd = -Infinity;
+  private closed = false;
+  /** False once the firmware answered /read/ with 404 twice (2.3.20 has no /read/). */
+  readSupported = true;
+
+  constructor(options: LanClientOptions) {
+    this.origin = hostToOrigin(options.host);
+    this.gapMs = options.gapMs ?? 150;
+    this.timeoutMs = options.timeoutMs ?? 8000;
+    this.clock = options.clock ?? systemClock;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Client(this.origin, {
+        pipelining: 1,
+        connectTimeout: this.timeoutMs,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        keepAliveTimeout: 4000,
+      });
+  }
+
+  /** GET /RealTimeData, parsed tolerantly. */
+  async realtime(): Promise<Reading> {
+    const answer = await this.get('/RealTimeData');
+    if (answer.status !== 200) throw new DeviceUnreachable(`charger answered HTTP ${answer.status} to /RealTimeData`);
+    return parseRealtime(answer.body);
+  }
+
+  /** GET /read/<Keyword>; undefined when the firmware has no /read/ (404 after the retry). */
+  async read(keyword: string): Promise<number | undefined> {
+    if (!this.readSupported) return undefined;
+    const answer = await this.get(`/read/${encodeURIComponent(keyword)}`);
+    if (answer.status === 404) {
+      this.readSupported = false;
+      return undefined;
+    }
+    if (answer.status !== 200) throw new DeviceUnreachable(`charger answered HTTP ${answer.status} to /read/${keyword}`);
+    const value = Number(answer.body.trim());
+    if (!Number.isFinite(value)) throw new InvalidResponse(`charger read ${keyword} as ${JSON.stringify(answer.body.slice(0, 40))}`);
+    return value;
+  }
+
+  /** GET /write/<Keyword>=<Value>; resolves when the charger answered OK. */
+  async write(keyword: string, value: number): Promise<void> {
+    const answer = await this.get(`/write/${encodeURIComponent(keyword)}=${value}`);
+    if (answer.status !== 200 || answer.body.trim() !== 'OK') {
+      throw new WriteRejected(keyword, value, answer.status === 200 ? answer.body.trim() : `HTTP ${answer.status}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
+  }
+
+  /** One request at a time, in call order, each after the gap, retried once. */
+  private get(path: string): Promise<Answer> {
+    const run = this.tail.then(() => this.getWithRetry(path));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async getWithRetry(path: string): Promise<Answer> {
+    try {
+      const answer = await this.once(path);
+      if (answer.status !== 404) return answer;
+    } catch (err) {
+      if (!isRetryable(err)) throw toUnreachable(this.origin, path, err);
+    }
+    try {
+      return await this.once(path);
+    } catch (err) {
+      throw toUnreachable(this.origin, path, err);
+    }
+  }
+
+  private async once(path: string): Promise<Answer> {
+    if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
+    const wait = this.lastEnd + this.gapMs - this.clock.now();
+    if (wait > 0) await sleep(this.clock, wait);
+    try {
+      const res = await this.dispatcher.request({ origin: this.origin, path, method: 'GET' });
+      return { status: res.statusCode, body: await res.body.text() };
+    } finally {
+      this.lastEnd = this.clock.now();
+    }
+  }
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code !== undefined && RETRYABLE_CODES.has(code);
+}
+
+function toUnreachable(origin: string, path: string, err: unknown): DeviceUnreachable {
+  if (err instanceof DeviceUnreachable) return err;
+  const code = (err as { code?: string } | null)?.code;
+  const why =
+    code === 'ECONNREFUSED' ? 'connection refused'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'address not found'
+    : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'host unreachable'
+    : code?.includes('TIMEOUT') ? 'no answer in time'
+    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
+    : (err as Error)?.message ?? 'unknown error';
+  return new DeviceUnreachable(`charger at ${origin} unreachable (${why}) on ${path}`, { cause: err });
+}

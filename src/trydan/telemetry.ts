@@ -1,0 +1,138 @@
+// The /RealTimeData model: a table of known fields, a tolerant parser and the payload
+// flows receive. Firmware varies (trydan-facts §1), so every field is optional, unknown
+// fields pass through, and numbers that arrive as strings become numbers.
+
+import { jsonrepair } from 'jsonrepair';
+import { z } from 'zod';
+import { InvalidResponse } from './errors';
+import { CHARGE_STATE, DYNAMIC_POWER_MODE, SLAVE_ERROR, labelOf } from './labels';
+
+/** Known /RealTimeData fields and their type; anything else passes through untouched. */
+export const TELEMETRY_FIELDS = {
+  ID: 'string',
+  FirmwareVersion: 'string',
+  ChargeState: 'number',
+  ReadyState: 'number',
+  ChargePower: 'number',
+  ChargeEnergy: 'number',
+  SlaveError: 'number',
+  ChargeTime: 'number',
+  HousePower: 'number',
+  FVPower: 'number',
+  BatteryPower: 'number',
+  GridPower: 'number',
+  Paused: 'number',
+  Locked: 'number',
+  Timer: 'number',
+  Intensity: 'number',
+  Dynamic: 'number',
+  MinIntensity: 'number',
+  MaxIntensity: 'number',
+  PauseDynamic: 'number',
+  DynamicPowerMode: 'number',
+  ContractedPower: 'number',
+  ChargeMode: 'number',
+  VoltageInstallation: 'number',
+  LightLED: 'number',
+  LogoLED: 'number',
+  IntensityMeasure_L1: 'number',
+  IntensityMeasure_L2: 'number',
+  IntensityMeasure_L3: 'number',
+  VoltageMeasure_L1: 'number',
+  VoltageMeasure_L2: 'number',
+  VoltageMeasure_L3: 'number',
+  SSID: 'string',
+  IP: 'string',
+  SignalStatus: 'number',
+} as const;
+
+type FieldTypes = typeof TELEMETRY_FIELDS;
+export type Reading = {
+  -readonly [K in keyof FieldTypes]?: FieldTypes[K] extends 'number' ? number : string;
+} & Record<string, unknown>;
+
+/** Numbers sometimes arrive as text ("7.2", "50%"); anything else is kept as received. */
+function toNumber(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().replace(/%$/, '');
+  return text !== '' && Number.isFinite(Number(text)) ? Number(text) : value;
+}
+
+function toText(value: unknown): unknown {
+  return typeof value === 'number' ? String(value) : value;
+}
+
+const fieldSchemas = Object.fromEntries(
+  Object.entries(TELEMETRY_FIELDS).map(([name, type]) => [
+    name,
+    type === 'number'
+      ? z.preprocess(toNumber, z.union([z.number(), z.unknown()])).optional()
+      : z.preprocess(toText, z.unknown()).optional(),
+  ]),
+);
+const readingSchema = z.looseObject(fieldSchemas);
+
+/** Strict JSON first; jsonrepair only when that fails (it costs far more). */
+export function parseJsonTolerant(body: string): unknown {
+  // Some firmware appends text after the object (a trailing "%"): keep up to the last brace.
+  const end = body.lastIndexOf('}');
+  const text = (end >= 0 ? body.slice(0, end + 1) : body).replace(/^\uFEFF/, '').trim();
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return JSON.parse(jsonrepair(text));
+    } catch (err) {
+      throw new InvalidResponse(`charger sent telemetry that cannot be read even after repair: ${preview(body)}`, { cause: err });
+    }
+  }
+}
+
+function preview(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? JSON.stringify(flat.slice(0, 60) + '…') : JSON.stringify(flat);
+}
+
+/** Parses a /RealTimeData body, whatever the Content-Type, into a typed reading. */
+export function parseRealtime(body: string): Reading {
+  const data = parseJsonTolerant(body);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidResponse(`charger telemetry is not an object: ${preview(body)}`);
+  }
+  const parsed = readingSchema.safeParse(data);
+  if (!parsed.success) throw new InvalidResponse(`charger telemetry has unexpected fields: ${parsed.error.message}`);
+  return parsed.data as Reading;
+}
+
+/** "Charging" is ChargeState 2 and not paused: ChargeState stays 2 after Paused=1. */
+export function isCharging(r: Reading): boolean {
+  return r.ChargeState === 2 && r.Paused !== 1;
+}
+
+/** A car is plugged in (any state but 0 = not connected). */
+export function isCarConnected(r: Reading): boolean {
+  return typeof r.ChargeState === 'number' && r.ChargeState !== 0;
+}
+
+export type TelemetryPayload = Reading & {
+  charging: boolean;
+  ChargeStateText?: string;
+  DynamicPowerModeText?: string;
+  SlaveErrorText?: string;
+};
+
+/** The payload flows receive: the reading plus derived `charging` and readable texts. */
+export function toPayload(r: Reading): TelemetryPayload {
+  const payload: TelemetryPayload = { ...r, charging: isCharging(r) };
+  if (typeof r.ChargeState === 'number') payload.ChargeStateText = labelOf(CHARGE_STATE, r.ChargeState);
+  if (typeof r.DynamicPowerMode === 'number') payload.DynamicPowerModeText = labelOf(DYNAMIC_POWER_MODE, r.DynamicPowerMode);
+  if (typeof r.SlaveError === 'number') payload.SlaveErrorText = labelOf(SLAVE_ERROR, r.SlaveError);
+  return payload;
+}
+
+/** Keys whose values differ between two readings (for output "only on change"). */
+export function changedKeys(before: Reading | undefined, after: Reading): string[] {
+  if (!before) return Object.keys(after);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}

@@ -1,0 +1,159 @@
+import { strict as assert } from 'node:assert';
+import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { Coordinator } from '../../src/coordinator/coordinator';
+import type { ChargerStatus } from '../../src/coordinator/status';
+import type { Clock } from '../../src/trydan/clock';
+import type { Reading } from '../../src/trydan/telemetry';
+import { FakeLan } from '../helpers/fake-lan';
+
+describe('Coordinator', () => {
+  let clock: InstalledClock;
+  let lan: FakeLan;
+  let coordinator: Coordinator;
+
+  beforeEach(() => {
+    clock = FakeTimers.createClock(0) as unknown as InstalledClock;
+    lan = new FakeLan(clock);
+    coordinator = new Coordinator({ lan, cadence: { pollInterval: 5, idleInterval: 30, maxBackoff: 300 }, clock: clock as unknown as Clock });
+  });
+
+  afterEach(async () => {
+    await coordinator.close();
+  });
+
+  const listen = () => {
+    const readings: Reading[] = [];
+    const statuses: ChargerStatus[] = [];
+    const stop = coordinator.subscribe({ telemetry: (r) => readings.push(r), status: (s) => statuses.push(s) });
+    return { readings, statuses, stop };
+  };
+
+  it('does not poll while no node wants telemetry', async () => {
+    coordinator.subscribe({ status: () => undefined });
+    await clock.tickAsync(120_000);
+    assert.equal(lan.count('RealTimeData'), 0);
+  });
+
+  it('makes one request per interval however many nodes listen', async () => {
+    const listeners = [listen(), listen(), listen(), listen(), listen()];
+    await clock.tickAsync(61_000);
+    // A car is connected: one poll at start, then one every 5 s (after each answer) for a minute.
+    assert.equal(lan.count('RealTimeData'), 13);
+    for (const l of listeners) assert.equal(l.readings.length, 13);
+  });
+
+  it('polls at the idle interval while no car is connected', async () => {
+    lan.state.ChargeState = 0;
+    listen();
+    await clock.tickAsync(91_000);
+    assert.equal(lan.count('RealTimeData'), 4);
+  });
+
+  it('stops polling when the last listener leaves', async () => {
+    const a = listen();
+    await clock.tickAsync(100);
+    a.stop();
+    await clock.tickAsync(60_000);
+    assert.equal(lan.count('RealTimeData'), 1);
+  });
+
+  it('backs off while unreachable, up to five minutes, and recovers by itself', async () => {
+    const l = listen();
+    await clock.tickAsync(100);
+    lan.offline = true;
+    await clock.tickAsync(5_000);
+    const offline = l.statuses.filter((s) => s.state === 'offline');
+    assert.ok(offline.length >= 1, 'status says offline');
+    const delays = () => l.statuses.flatMap((s) => (s.state === 'offline' ? [s.retryInMs] : []));
+    await clock.tickAsync(30 * 60_000);
+    const seen = delays();
+    assert.deepEqual(seen.slice(0, 5), [10_000, 20_000, 40_000, 80_000, 160_000]);
+    assert.equal(Math.max(...seen), 300_000);
+    const callsWhileOffline = lan.count('RealTimeData');
+    assert.ok(callsWhileOffline < 15, `backoff keeps requests few (${callsWhileOffline})`);
+    lan.offline = false;
+    await clock.tickAsync(300_000);
+    assert.equal(l.statuses.at(-1)?.state, 'online');
+    const before = lan.count('RealTimeData');
+    await clock.tickAsync(10_000);
+    assert.equal(lan.count('RealTimeData') - before, 2, 'back to the normal cadence');
+  });
+
+  it('never has two requests in flight, writes included', async () => {
+    listen();
+    const writes = [];
+    for (let i = 0; i < 10; i++) {
+      await clock.tickAsync(37);
+      writes.push(coordinator.write({ Intensity: 6 + i }));
+      void coordinator.refresh();
+    }
+    await clock.tickAsync(10_000);
+    await Promise.all(writes);
+    assert.equal(lan.maxInFlight, 1);
+  });
+
+  it('runs writes before queued polls', async () => {
+    listen();
+    await clock.tickAsync(10); // first poll in flight
+    const poll = coordinator.refresh();
+    const write = coordinator.write({ Intensity: 10 });
+    await clock.tickAsync(1_000);
+    await Promise.all([poll, write]);
+    const order = lan.calls.slice(1, 3);
+    assert.deepEqual(order, ['write/Intensity=10', 'RealTimeData']);
+  });
+
+  it('collapses queued writes of one keyword to the latest value', async () => {
+    listen();
+    await clock.tickAsync(10); // a poll is in flight, so the writes queue up
+    const a = coordinator.write({ Intensity: 10 });
+    const b = coordinator.write({ Intensity: 12 });
+    const c = coordinator.write({ Intensity: 14, Paused: 1 });
+    await clock.tickAsync(1_000);
+    const [ra, rb, rc] = await Promise.all([a, b, c]);
+    assert.deepEqual(lan.calls.filter((x) => x.startsWith('write/')), ['write/Intensity=14', 'write/Paused=1']);
+    assert.deepEqual(ra.values, { Intensity: 14 });
+    assert.deepEqual(rb.values, { Intensity: 14 });
+    assert.deepEqual(rc.values, { Intensity: 14, Paused: 1 });
+  });
+
+  it('verifies a write by reading back and publishes that reading at once', async () => {
+    const l = listen();
+    await clock.tickAsync(100);
+    const start = clock.now;
+    const result = await Promise.all([coordinator.write({ Intensity: 20 }), clock.tickAsync(1_000)]).then(([r]) => r);
+    assert.deepEqual(result, { values: { Intensity: 20 }, unverified: [] });
+    const seen = l.readings.find((r) => r.Intensity === 20);
+    assert.ok(seen, 'listeners got the read-back');
+    // write + read-back, 50 ms each on this fake charger
+    assert.ok(l.readings.length === 2 && clock.now - start <= 1_000);
+  });
+
+  it('rejects a write the charger says OK to but does not apply', async () => {
+    lan.ignoreWrites.add('Intensity');
+    const pending = coordinator.write({ Intensity: 20 });
+    const outcome = pending.then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(3_000);
+    assert.equal(await outcome, 'WRITE_NOT_VERIFIED');
+  });
+
+  it('passes a rejected write to the caller', async () => {
+    const outcome = coordinator.write({ Reject: 1 }).then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(1_000);
+    assert.equal(await outcome, 'WRITE_REJECTED');
+  });
+
+  it('leaves no timer behind on close and fails what was waiting', async () => {
+    listen();
+    await clock.tickAsync(100);
+    const waiting = coordinator.refresh().then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await coordinator.close();
+    assert.equal(await waiting, 'CLOSED');
+    await clock.tickAsync(1_000); // the answer that was on the wire arrives and is ignored
+    const calls = lan.calls.length;
+    assert.equal(clock.countTimers(), 0);
+    await clock.tickAsync(600_000);
+    assert.equal(lan.calls.length, calls);
+    assert.ok(lan.closed);
+  });
+});
