@@ -77,7 +77,7 @@ export = function (RED: NodeAPI): void {
       };
     };
 
-    this.refresh = () => (coordinator ? coordinator.refresh() : Promise.reject(noCoordinator(addressProblem)));
+    this.refresh = (requester?: Listener) => (coordinator ? coordinator.refresh(requester) : Promise.reject(noCoordinator(addressProblem)));
     this.write = (values) => (coordinator ? coordinator.write(values) : Promise.reject(noCoordinator(addressProblem)));
 
     this.on('close', (_removed: boolean, done: () => void) => {

@@ -2,10 +2,11 @@
 // An input message asks for a fresh reading now and gets it on the same message.
 
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { ChargerStatus } from '../src/coordinator/status';
 import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
 import { migrate } from './lib/migrate';
-import { chargerStatus, errorStatus } from './lib/status';
+import { statusView } from './lib/status';
 
 interface RealtimeDef extends NodeDef {
   server: string;
@@ -22,16 +23,16 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const config = migrate(def, DEFAULTS);
     const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
-    const ignored = new Set(String(config.ignore).split(',').map((s) => s.trim()).filter(Boolean));
+    // The ignore list only matters for "only on change".
+    const ignored = new Set(config.output === 'change' ? String(config.ignore).split(',').map((s) => s.trim()).filter(Boolean) : []);
     let lastSent: Reading | undefined;
-    // Readings this node asked for itself go out on the asking message, not twice.
-    let ownRefreshes = 0;
 
     if (!server) {
       this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
       this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
       return;
     }
+    const status = statusView(RED, this);
 
     const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
       const changed = changedKeys(lastSent, reading).filter((k) => !ignored.has(k));
@@ -39,28 +40,28 @@ export = function (RED: NodeAPI): void {
       return Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed });
     };
 
-    const deregister = server.register({
-      telemetry: (reading) => {
-        if (ownRefreshes > 0) return;
+    const listener = {
+      telemetry: (reading: Reading) => {
         if (config.output === 'change' && lastSent && changedKeys(lastSent, reading).every((k) => ignored.has(k))) return;
         this.send(message(reading));
       },
-      status: (s) => this.status(chargerStatus(RED, s)),
-    });
+      status: (s: ChargerStatus) => status.charger(s),
+    };
+    const deregister = server.register(listener);
 
     this.on('input', (msg, send, done) => {
-      ownRefreshes++;
+      // The reading this node asked for goes out on the asking message, not twice.
       server
-        .refresh()
+        .refresh(listener)
         .then((reading) => {
+          status.succeeded();
           send(message(reading, msg));
           done();
         })
         .catch((err: Error) => {
-          this.status(errorStatus(RED, err));
+          status.failed(err);
           done(err);
-        })
-        .finally(() => ownRefreshes--);
+        });
     });
 
     this.on('close', (_removed: boolean, done: () => void) => {

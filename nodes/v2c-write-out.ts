@@ -6,7 +6,7 @@ import { keywordCatalogue, validateWrite } from '../src/trydan/keywords';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { requestFrom } from './lib/write-request';
-import { chargerStatus, errorStatus } from './lib/status';
+import { statusView } from './lib/status';
 
 interface WriteDef extends NodeDef {
   server: string;
@@ -28,15 +28,16 @@ export = function (RED: NodeAPI): void {
       this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
       return;
     }
+    const status = statusView(RED, this);
 
-    const deregister = server.register({ status: (s) => this.status(chargerStatus(RED, s)) });
+    const deregister = server.register({ status: (s) => status.charger(s) });
 
     this.on('input', (msg, send, done) => {
       let values: Record<string, number>;
       try {
         values = validateWrite(requestFrom(config.keyword, msg));
       } catch (err) {
-        this.status(errorStatus(RED, err));
+        status.failed(err);
         done(err as Error);
         return;
       }
@@ -47,11 +48,12 @@ export = function (RED: NodeAPI): void {
           out.payload = result.values;
           if (result.unverified.length) out.unverified = result.unverified;
           else delete out.unverified;
+          status.succeeded();
           send(out);
           done();
         })
         .catch((err: Error) => {
-          this.status(errorStatus(RED, err));
+          status.failed(err);
           done(err);
         });
     });

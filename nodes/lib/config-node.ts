@@ -10,7 +10,8 @@ export interface V2cConfigNode extends Node<{ apiKey?: string }> {
   chargerName(reading?: Reading): string;
   /** Registers a user; returns the function that deregisters it. */
   register(listener: Listener): () => void;
-  refresh(): Promise<Reading>;
+  /** A fresh reading; `requester` gets it only through the promise. */
+  refresh(requester?: Listener): Promise<Reading>;
   write(values: Record<string, number>): Promise<WriteResult>;
 }
 

@@ -1,7 +1,7 @@
 // One place that turns a charger status or an error into a Node-RED node status,
 // with texts from the shared message catalogue (locales/<lang>/common.json).
 
-import type { NodeAPI, NodeStatus } from 'node-red';
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import type { ChargerStatus } from '../../src/coordinator/status';
 
 export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
@@ -31,4 +31,28 @@ export function errorStatus(RED: NodeAPI, err: unknown): NodeStatus {
 
 export function formatKw(watts: number): string {
   return (watts / 1000).toFixed(1);
+}
+
+/**
+ * A node's status: the charger's, except that a failure of the node's own request stays
+ * shown until its next success, unless the charger itself goes offline or is unusable.
+ */
+export function statusView(RED: NodeAPI, node: Node): { charger(s: ChargerStatus): void; failed(err: unknown): void; succeeded(): void } {
+  let last: ChargerStatus = { state: 'idle' };
+  let failure: NodeStatus | undefined;
+  const show = () => node.status(failure && last.state !== 'offline' && last.state !== 'unconfigured' ? failure : chargerStatus(RED, last));
+  return {
+    charger(s) {
+      last = s;
+      show();
+    },
+    failed(err) {
+      failure = errorStatus(RED, err);
+      show();
+    },
+    succeeded() {
+      failure = undefined;
+      show();
+    },
+  };
 }

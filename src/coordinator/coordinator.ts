@@ -33,6 +33,8 @@ export interface WriteResult {
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: Error): void;
+  /** A listener that asked for this reading gets it from the promise, not a second time. */
+  requester?: Listener;
 }
 
 interface PendingWrite {
@@ -89,11 +91,14 @@ export class Coordinator {
     };
   }
 
-  /** A fresh reading now, shared with any poll already waiting in the queue. */
-  refresh(): Promise<Reading> {
+  /**
+   * A fresh reading now, shared with any poll already waiting in the queue. The reading goes
+   * to every other listener as usual; `requester` receives it only through the promise.
+   */
+  refresh(requester?: Listener): Promise<Reading> {
     if (this.closed) return Promise.reject(new Closed());
     return new Promise<Reading>((resolve, reject) => {
-      this.pollWaiters.push({ resolve, reject });
+      this.pollWaiters.push({ resolve, reject, ...(requester ? { requester } : {}) });
       this.requestPoll();
     });
   }
@@ -187,7 +192,7 @@ export class Coordinator {
     waiters.forEach((w) => this.active.add(w));
     try {
       const reading = await this.lan.realtime();
-      this.accept(reading);
+      this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
       waiters.forEach((w) => w.resolve(reading));
     } catch (err) {
       if (this.closed) return;
@@ -260,13 +265,13 @@ export class Coordinator {
   }
 
   /** A good reading: publish it, say online, and time the next poll from now. */
-  private accept(reading: Reading): void {
+  private accept(reading: Reading, skip?: ReadonlySet<Listener>): void {
     this.last = reading;
     this.failures = 0;
     const carConnected = isCarConnected(reading);
     const power = typeof reading.ChargePower === 'number' ? reading.ChargePower : undefined;
     this.setStatus({ state: 'online', charging: isCharging(reading), carConnected, ...(power === undefined ? {} : { power }) });
-    for (const l of [...this.listeners]) l.telemetry?.(reading);
+    for (const l of [...this.listeners]) if (!skip?.has(l)) l.telemetry?.(reading);
     this.schedule(nextPollDelay(this.cadence, carConnected));
   }
 

@@ -49,6 +49,19 @@ describe('Coordinator', () => {
     assert.equal(lan.count('RealTimeData'), 4);
   });
 
+  it('gives a requested reading to the requester once, through the promise', async () => {
+    const mine: Reading[] = [];
+    const me = { telemetry: (r: Reading) => mine.push(r) };
+    coordinator.subscribe(me);
+    const other = listen();
+    await clock.tickAsync(100);
+    const asked = coordinator.refresh(me);
+    await clock.tickAsync(100);
+    assert.equal((await asked).ID, 'FAKE01');
+    assert.equal(mine.length, 1, 'only the first poll arrived as a broadcast');
+    assert.equal(other.readings.length, 2);
+  });
+
   it('stops polling when the last listener leaves', async () => {
     const a = listen();
     await clock.tickAsync(100);

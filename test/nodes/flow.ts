@@ -1,0 +1,48 @@
+// Shared pieces of the node tests: the runtime under test, our node modules (compiled, as
+// Node-RED loads them), a simulator per test, and small flow builders.
+
+import path from 'node:path';
+import helper from 'node-red-node-test-helper';
+import { TrydanSimulator } from '../../src/sim';
+
+const nodeRed = process.env.V2C_NODE_RED ?? path.dirname(require.resolve('node-red/package.json'));
+helper.init(require.resolve(nodeRed));
+
+const dist = path.resolve(__dirname, '../../dist/nodes');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const nodes = ['v2c-config', 'v2c-realtime-in', 'v2c-write-out'].map((t) => require(path.join(dist, `${t}.js`)));
+
+export { helper };
+
+export async function startSim(options: ConstructorParameters<typeof TrydanSimulator>[0] = {}): Promise<{ sim: TrydanSimulator; host: string }> {
+  const sim = new TrydanSimulator({ latencyMs: 5, ...options });
+  const { host } = await sim.start();
+  return { sim, host };
+}
+
+export const config = (host: string, extra: Record<string, unknown> = {}) => ({
+  id: 'cfg', type: 'v2c-config', name: 'Garage', host, deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 1, version: 1, ...extra,
+});
+
+export function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      const value = check();
+      if (value) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A full deploy. The helper's own wait for 'flows:started' can miss a fast start, so wait for the nodes instead. */
+export async function redeploy(flow: object[], ids: string[]): Promise<void> {
+  await helper.setFlows(flow, 'full').catch((err: Error) => {
+    if (!/timeout waiting event/.test(err.message)) throw err;
+  });
+  await waitFor('the new flow', () => ids.every((id) => helper.getNode(id)));
+}

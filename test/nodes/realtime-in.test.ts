@@ -1,0 +1,99 @@
+import { strict as assert } from 'node:assert';
+import type { TrydanSimulator } from '../../src/sim';
+import { config, helper, nodes, redeploy, sleep, startSim, waitFor } from './flow';
+
+type Msg = { topic?: string; payload: Record<string, unknown>; changed?: string[]; _msgid?: string };
+
+describe('v2c-realtime-in through the runtime', function () {
+  let sim: TrydanSimulator;
+  let host: string;
+
+  beforeEach(async () => {
+    ({ sim, host } = await startSim());
+    await helper.startServer();
+  });
+
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    await sim.stop();
+  });
+
+  const collect = (id: string): Msg[] => {
+    const seen: Msg[] = [];
+    helper.getNode(id).on('input', (msg: Msg) => seen.push(msg));
+    return seen;
+  };
+
+  it('emits the charger telemetry with numbers, charging and readable texts', async () => {
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    const msg = await waitFor('telemetry', () => seen[0]);
+    assert.equal(msg.topic, 'Garage');
+    assert.equal(msg.payload.ID, sim.state.ID);
+    assert.equal(typeof msg.payload.ChargePower, 'number');
+    assert.equal(typeof msg.payload.Intensity, 'number');
+    assert.equal(msg.payload.charging, msg.payload.ChargeState === 2 && msg.payload.Paused === 0);
+    assert.equal(typeof msg.payload.ChargeStateText, 'string');
+    assert.equal(typeof msg.payload.DynamicPowerModeText, 'string');
+    assert.equal(typeof msg.payload.SlaveErrorText, 'string');
+    const status = helper.getNode('rt').status.lastCall.args[0];
+    assert.equal(status.fill, 'green');
+  });
+
+  it('makes one request per interval for five nodes, and none without a realtime-in node', async () => {
+    const five = [1, 2, 3, 4, 5].map((i) => ({ id: `rt${i}`, type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }));
+    await helper.load(nodes, [config(host), ...five, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen.length >= 5);
+    sim.clearLog();
+    seen.length = 0;
+    await sleep(3_500);
+    const polls = sim.requests.filter((r) => r.path === '/RealTimeData').length;
+    assert.ok(polls >= 3 && polls <= 4, `${polls} requests in 3.5 s at 1 s interval`);
+    assert.equal(seen.length, polls * 5, 'each node got every reading');
+
+    await redeploy([config(host), { id: 'w', type: 'v2c-write-out', server: 'cfg', keyword: '', wires: [] }], ['w']);
+    sim.clearLog();
+    await sleep(2_500);
+    assert.equal(sim.requests.length, 0, 'no polling without a realtime-in node');
+  });
+
+  it('in change mode sends only when a value changed, ignoring listed keys', async () => {
+    sim.unplug(); // an idle charger: only the site's powers move, and those are ignored here
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'change', ignore: 'ChargeTime, FVPower, GridPower, HousePower', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen[0]);
+    const polls = () => sim.requests.filter((r) => r.path === '/RealTimeData').length;
+    const before = polls();
+    await waitFor('three more polls', () => polls() >= before + 3);
+    assert.equal(seen.length, 1, 'unchanged readings are not sent');
+    sim.plugIn();
+    const next = await waitFor('a change', () => seen[1]);
+    assert.ok(next.changed?.includes('ChargeState'), `changed: ${next.changed}`);
+  });
+
+  it('answers an input message with a fresh reading on the same message', async () => {
+    await helper.load(nodes, [config(host, { pollInterval: 60, idleInterval: 60 }), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen[0]);
+    helper.getNode('rt').receive({ payload: 'now', _msgid: 'ask-1' } as never);
+    const answer = await waitFor('the answer', () => seen.find((m) => m._msgid === 'ask-1'));
+    assert.equal(answer.payload.ID, sim.state.ID);
+    await sleep(300);
+    assert.equal(seen.length, 2, 'the asked-for reading is sent once, on the asking message');
+  });
+
+  it('says offline, backs off, and recovers by itself', async () => {
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen[0]);
+    const node = helper.getNode('rt');
+    sim.setFault({ offline: true });
+    const offline = await waitFor('offline status', () => node.status.args.map((a: [{ fill?: string; text?: string }]) => a[0]).find((s: { fill?: string; text?: string }) => s.fill === 'red'), 15_000);
+    assert.match(String(offline.text), /offline/);
+    const count = seen.length;
+    sim.clearFaults();
+    await waitFor('recovery', () => seen.length > count && node.status.lastCall.args[0].fill === 'green', 15_000);
+  });
+});

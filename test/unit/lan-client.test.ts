@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LanClient } from '../../src/trydan/lan-client';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+/** A scripted charger on 127.0.0.1 that records when each request started and ended. */
+async function charger(handler: Handler): Promise<{ host: string; log: Array<{ path: string; start: number; end: number }>; inFlightMax: () => number; close: () => Promise<void> }> {
+  const log: Array<{ path: string; start: number; end: number }> = [];
+  let inFlight = 0;
+  let max = 0;
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    const entry = { path: req.url ?? '', start: Date.now(), end: 0 };
+    log.push(entry);
+    max = Math.max(max, ++inFlight);
+    res.on('close', () => {
+      inFlight--;
+      entry.end = Date.now();
+    });
+    handler(req, res, n++);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `127.0.0.1:${port}`,
+    log,
+    inFlightMax: () => max,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+describe('LAN client', () => {
+  let close: (() => Promise<void>) | undefined;
+  let client: LanClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await close?.();
+    client = undefined;
+    close = undefined;
+  });
+
+  it('runs one request at a time with a gap between them', async () => {
+    const c = await charger((_req, res) => setTimeout(() => res.end('{"ID":"A","ChargeState":0}'), 20));
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 150 });
+    await Promise.all([client.realtime(), client.write('Intensity', 10).catch(() => undefined), client.realtime(), client.read('Intensity').catch(() => undefined)]);
+    assert.equal(c.inFlightMax(), 1);
+    for (let i = 1; i < c.log.length; i++) {
+      const gap = c.log[i]!.start - c.log[i - 1]!.end;
+      assert.ok(gap >= 140, `gap ${gap} ms between request ${i - 1} and ${i}`);
+    }
+  });
+
+  it('sends Keyword=Value in the path and needs OK back', async () => {
+    const c = await charger((req, res) => res.end(req.url === '/write/Intensity=16' ? 'OK' : 'ERROR'));
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    await client.write('Intensity', 16);
+    await assert.rejects(client.write('Intensity', 99), { code: 'WRITE_REJECTED', message: /rejected Intensity=99 \(answered "ERROR"\)/ });
+  });
+
+  it('retries once after a 404 from quick back-to-back requests', async () => {
+    const c = await charger((_req, res, n) => {
+      if (n === 0) {
+        res.statusCode = 404;
+        res.end('This URI does not exist');
+      } else res.end('{"ID":"A","ChargePower":"7360"}');
+    });
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    const reading = await client.realtime();
+    assert.equal(reading.ChargePower, 7360);
+    assert.equal(c.log.length, 2);
+  });
+
+  it('retries once after a reset, then reports the charger unreachable', async () => {
+    const c = await charger((req) => req.socket.destroy());
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    await assert.rejects(client.realtime(), { code: 'DEVICE_UNREACHABLE', message: /unreachable \(connection reset\)/ });
+    assert.equal(c.log.length, 2);
+  });
+
+  it('gives up after the timeout, once retried', async () => {
+    const c = await charger(() => undefined); // never answers
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0, timeoutMs: 200 });
+    const started = Date.now();
+    await assert.rejects(client.realtime(), { code: 'DEVICE_UNREACHABLE', message: /no answer in time/ });
+    assert.equal(c.log.length, 2);
+    assert.ok(Date.now() - started < 2_000);
+  });
+
+  it('reports a refused connection without retrying', async () => {
+    const c = await charger(() => undefined);
+    await c.close();
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    await assert.rejects(client.realtime(), { code: 'DEVICE_UNREACHABLE', message: /connection refused/ });
+  });
+
+  it('learns that old firmware has no /read/', async () => {
+    const c = await charger((req, res) => {
+      if (req.url?.startsWith('/read/')) {
+        res.statusCode = 404;
+        res.end('This URI does not exist');
+      } else res.end('OK');
+    });
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    assert.equal(await client.read('ChargeMode'), undefined);
+    assert.equal(client.readSupported, false);
+    assert.equal(await client.read('ChargeMode'), undefined);
+    assert.equal(c.log.length, 2, 'asked once, retried once, then never again');
+  });
+
+  it('reads one keyword as a number', async () => {
+    const c = await charger((_req, res) => res.end('1\r\n'));
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    assert.equal(await client.read('ChargeMode'), 1);
+  });
+});
