@@ -166,23 +166,27 @@ export class Coordinator {
   private kick(): void {
     if (this.working || this.closed) return;
     this.working = true;
-    void this.work().finally(() => {
-      this.working = false;
-    });
+    void this.work();
   }
 
   private async work(): Promise<void> {
-    while (!this.closed) {
-      if (this.pendingWrites.size > 0) {
-        const batch = new Map(this.pendingWrites);
-        this.pendingWrites.clear();
-        await this.runWrites(batch);
-      } else if (this.pollRequested) {
-        this.pollRequested = false;
-        await this.runPoll();
-      } else {
-        return;
+    // `working` must drop in the same tick as the last look at the queue: a caller resumed
+    // by a finished request may queue more work before any later callback would run.
+    try {
+      while (!this.closed) {
+        if (this.pendingWrites.size > 0) {
+          const batch = new Map(this.pendingWrites);
+          this.pendingWrites.clear();
+          await this.runWrites(batch);
+        } else if (this.pollRequested) {
+          this.pollRequested = false;
+          await this.runPoll();
+        } else {
+          return;
+        }
       }
+    } finally {
+      this.working = false;
     }
   }
 

@@ -47,9 +47,11 @@ export const TELEMETRY_FIELDS = {
 } as const;
 
 type FieldTypes = typeof TELEMETRY_FIELDS;
-export type Reading = {
-  -readonly [K in keyof FieldTypes]?: FieldTypes[K] extends 'number' ? number : string;
-} & Record<string, unknown>;
+/** Every known field present, as firmware 2.5.0 sends them (the simulator's state). */
+export type FullReading = {
+  -readonly [K in keyof FieldTypes]: FieldTypes[K] extends 'number' ? number : string;
+};
+export type Reading = Partial<FullReading> & Record<string, unknown>;
 
 /** Numbers sometimes arrive as text ("7.2", "50%"); anything else is kept as received. */
 function toNumber(value: unknown): unknown {

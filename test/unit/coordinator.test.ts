@@ -130,6 +130,15 @@ describe('Coordinator', () => {
     assert.deepEqual(rc.values, { Intensity: 14, Paused: 1 });
   });
 
+  it('sends a write made the moment the previous one finished', async () => {
+    const ticking = clock.tickAsync(10_000);
+    const results = [];
+    for (const value of [6, 7, 6, 8]) results.push((await coordinator.write({ Intensity: value })).values.Intensity);
+    await ticking;
+    assert.deepEqual(results, [6, 7, 6, 8]);
+    assert.deepEqual(lan.calls.filter((c) => c.startsWith('write/')), ['write/Intensity=6', 'write/Intensity=7', 'write/Intensity=6', 'write/Intensity=8']);
+  });
+
   it('verifies a write by reading back and publishes that reading at once', async () => {
     const l = listen();
     await clock.tickAsync(100);

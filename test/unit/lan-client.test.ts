@@ -115,6 +115,16 @@ describe('LAN client', () => {
     assert.equal(c.log.length, 2, 'asked once, retried once, then never again');
   });
 
+  it('ignores the Content-Type (2.3.20 sends "text")', async () => {
+    const c = await charger((_req, res) => {
+      res.setHeader('Content-Type', 'text');
+      res.end('{"ID":"A","FirmwareVersion":"2.3.20","FirmwareVersion":"2.3.20","ChargeState":1}');
+    });
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0 });
+    assert.deepEqual(await client.realtime(), { ID: 'A', FirmwareVersion: '2.3.20', ChargeState: 1 });
+  });
+
   it('reads one keyword as a number', async () => {
     const c = await charger((_req, res) => res.end('1\r\n'));
     close = c.close;

@@ -1,0 +1,279 @@
+// The charger's LAN HTTP face: GET /RealTimeData, /read/<Keyword>, /write/<Keyword>=<Value>,
+// answered one request at a time like the real firmware, with latency and switchable faults.
+// It knows nothing of physics: the simulator hands it a LanDevice. Paths under /_sim/ go
+// to a control handler and are not device traffic.
+
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { pushCapped } from './capped-log';
+
+export type MalformedKind = 'truncated' | 'html';
+
+export interface LanFaults {
+  /** Device requests get their socket destroyed without an answer. */
+  offline: boolean;
+  /** Extra real-time delay on every device answer, e.g. to exceed a client timeout. */
+  slowMs: number;
+  /** Answer garbage instead of the real body; writes still take effect. */
+  malformed: false | MalformedKind;
+  /** Every write answers ERROR and changes nothing. */
+  rejectWrites: boolean;
+  /** A request starting sooner than this after the previous answer gets 404 (real firmware does this to quick back-to-back requests). */
+  minGapMs: number;
+}
+
+export interface LanFaultsInput {
+  offline?: boolean;
+  slowMs?: number;
+  /** true means 'truncated'. */
+  malformed?: boolean | MalformedKind;
+  rejectWrites?: boolean;
+  minGapMs?: number;
+}
+
+export const NO_FAULTS: Readonly<LanFaults> = { offline: false, slowMs: 0, malformed: false, rejectWrites: false, minGapMs: 0 };
+
+export function mergeFaults(current: LanFaults, input: LanFaultsInput): LanFaults {
+  const next = { ...current };
+  if (input.offline !== undefined) next.offline = input.offline;
+  if (input.slowMs !== undefined) next.slowMs = Math.max(0, input.slowMs);
+  if (input.malformed !== undefined) next.malformed = input.malformed === true ? 'truncated' : input.malformed;
+  if (input.rejectWrites !== undefined) next.rejectWrites = input.rejectWrites;
+  if (input.minGapMs !== undefined) next.minGapMs = Math.max(0, input.minGapMs);
+  return next;
+}
+
+/** Checks fault JSON from the control API; throws a RangeError naming every problem. */
+export function parseFaultsInput(json: unknown): LanFaultsInput {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RangeError('expected a JSON object');
+  const out: LanFaultsInput = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    if (key === 'offline' || key === 'rejectWrites') {
+      if (typeof value === 'boolean') out[key] = value;
+      else problems.push(`${key} must be true or false`);
+    } else if (key === 'slowMs' || key === 'minGapMs') {
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+      else problems.push(`${key} must be a number of ms >= 0`);
+    } else if (key === 'malformed') {
+      if (typeof value === 'boolean' || value === 'truncated' || value === 'html') out.malformed = value;
+      else problems.push('malformed must be true, false, "truncated" or "html"');
+    } else {
+      problems.push(`${key} is not a fault; faults: offline, slowMs, malformed, rejectWrites, minGapMs`);
+    }
+  }
+  if (problems.length) throw new RangeError(problems.join('; '));
+  return out;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query as received. */
+  path: string;
+  /** Real epoch ms when the request arrived and when the device answered (or dropped) it. */
+  start: number;
+  end: number;
+  /** HTTP status sent; 0 = socket destroyed without an answer (offline). */
+  status: number;
+  /** Arrived while another device request was in flight, so it got 404. */
+  overlapped: boolean;
+  /** Arrived within minGapMs of the previous answer, so it got 404. */
+  tooSoon: boolean;
+}
+
+/** What the server needs from the simulated device. */
+export interface LanDevice {
+  realTimeData(): { body: string; contentType: string };
+  hasReadEndpoint(): boolean;
+  /** Plain-text value, or undefined for a keyword this firmware does not know. */
+  read(keyword: string): string | undefined;
+  write(keyword: string, value: string): boolean;
+  /** Logs a write refused by the rejectWrites fault. */
+  rejectWrite(keyword: string, value: string): void;
+}
+
+export type ControlHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface LanServerOptions {
+  device: LanDevice;
+  /** 0 = a free port. */
+  port?: number;
+  /** Real ms each device answer takes, so overlaps are observable. */
+  latencyMs?: number;
+  control?: ControlHandler;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+export const NOT_FOUND_BODY = 'This URI does not exist';
+const TEXT = 'text/plain';
+const notFound = (): Answer => ({ status: 404, body: NOT_FOUND_BODY, contentType: TEXT });
+const text = (body: string): Answer => ({ status: 200, body, contentType: TEXT });
+const HTML_GARBAGE = '<html><head><title>Error</title></head><body><h1>500 Internal Server Error</h1></body></html>';
+
+/** Listens on 127.0.0.1 only: the simulator never serves beyond the local machine. */
+export const LOOPBACK = '127.0.0.1';
+
+export class LanServer {
+  readonly requests: RequestRecord[] = [];
+  faults: LanFaults = { ...NO_FAULTS };
+  latencyMs: number;
+  private maxInFlight = 0;
+  private inFlightCount = 0;
+  private lastAnswerAt = -Infinity;
+  private readonly device: LanDevice;
+  private readonly control: ControlHandler | undefined;
+  private readonly port: number;
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: LanServerOptions) {
+    this.device = options.device;
+    this.control = options.control;
+    this.port = options.port ?? 0;
+    this.latencyMs = options.latencyMs ?? 30;
+    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Highest number of device requests in flight at once; 1 with a well-behaved client. */
+  get maxConcurrent(): number {
+    return this.maxInFlight;
+  }
+
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  clearLog(): void {
+    this.requests.length = 0;
+    this.maxInFlight = this.inFlightCount;
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.port, LOOPBACK, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        if (address === null || typeof address === 'string') {
+          reject(new Error('simulator server has no TCP address'));
+          return;
+        }
+        resolve({ host: LOOPBACK, port: address.port });
+      });
+    });
+  }
+
+  /** Stops listening, drops pending answers and destroys every socket, keep-alive ones too. */
+  close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.inFlightCount = 0;
+    return new Promise((resolve) => {
+      if (!this.server.listening) {
+        for (const s of this.sockets) s.destroy();
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = req.url ?? '/';
+    if (path === '/_sim' || path.startsWith('/_sim/')) {
+      if (this.control) this.control(req, res);
+      else send(res, notFound());
+      return;
+    }
+    req.resume(); // the device ignores request bodies
+    const start = Date.now();
+    const method = req.method ?? 'GET';
+    if (this.faults.offline) {
+      req.socket.destroy();
+      pushCapped(this.requests, { method, path, start, end: start, status: 0, overlapped: false, tooSoon: false });
+      return;
+    }
+    // Counted before anything is answered, so a test sees maxConcurrent 2 on an overlap.
+    this.inFlightCount++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlightCount);
+    const overlapped = this.inFlightCount > 1;
+    const tooSoon = !overlapped && start - this.lastAnswerAt < this.faults.minGapMs;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const answer = overlapped || tooSoon ? notFound() : this.route(method, path);
+      send(res, answer);
+      this.inFlightCount--;
+      const end = Date.now();
+      this.lastAnswerAt = end;
+      pushCapped(this.requests, { method, path, start, end, status: answer.status, overlapped, tooSoon });
+    }, this.latencyMs + this.faults.slowMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private route(method: string, rawPath: string): Answer {
+    if (method !== 'GET') return notFound();
+    const path = rawPath.split('?')[0] ?? '';
+    const malformed = this.faults.malformed;
+    if (path === '/RealTimeData') {
+      const { body, contentType } = this.device.realTimeData();
+      if (malformed === 'html') return { status: 200, body: HTML_GARBAGE, contentType: 'text/html' };
+      // Cut just past the first value, like a reply lost mid-transfer: {"ID":"X",
+      if (malformed === 'truncated') return { status: 200, body: body.slice(0, body.indexOf(',') + 1), contentType };
+      return { status: 200, body, contentType };
+    }
+    if (path.startsWith('/read/')) {
+      if (!this.device.hasReadEndpoint()) return notFound();
+      const keyword = decode(path.slice('/read/'.length));
+      const value = keyword === undefined ? undefined : this.device.read(keyword);
+      return this.garble(text(value ?? 'ERROR'));
+    }
+    if (path.startsWith('/write/')) {
+      const assignment = decode(path.slice('/write/'.length));
+      const eq = assignment?.indexOf('=') ?? -1;
+      if (assignment === undefined || eq <= 0) return this.garble(text('ERROR'));
+      const keyword = assignment.slice(0, eq);
+      const value = assignment.slice(eq + 1);
+      if (this.faults.rejectWrites) {
+        this.device.rejectWrite(keyword, value);
+        return this.garble(text('ERROR'));
+      }
+      return this.garble(text(this.device.write(keyword, value) ? 'OK' : 'ERROR'));
+    }
+    return notFound();
+  }
+
+  private garble(answer: Answer): Answer {
+    if (this.faults.malformed === 'html') return { status: 200, body: HTML_GARBAGE, contentType: 'text/html' };
+    // An empty reply: never a valid number, never OK.
+    if (this.faults.malformed === 'truncated') return { ...answer, body: '' };
+    return answer;
+  }
+}
+
+function decode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: http.ServerResponse, answer: Answer): void {
+  // The client may have given up (timeout) while the device was still busy.
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}

@@ -1,0 +1,222 @@
+// The Trydan simulator: a DeviceState (physics + identity), a firmware profile and the LAN
+// server, on 127.0.0.1. Tests, the CLI and the demo drive it; a cloud server can later
+// share the same DeviceState and clock.
+
+import { defaultStartTime, SimClock } from './clock';
+import { createControlHandler } from './control-api';
+import { DeviceState, type CarInfo, type SimSetInput, type WriteRecord } from './device-state';
+import { LanServer, mergeFaults, NO_FAULTS, type LanFaults, type LanFaultsInput, type RequestRecord } from './lan-server';
+import { DEFAULT_ENVIRONMENT, type Environment, type SiteReadings } from './physics';
+import { getProfile, renderRealTimeData, type FirmwareProfile, type ProfileName } from './profiles';
+import { formatOf, formatValue, type KeywordValues } from './realtime-fields';
+import { WRITABLE_KEYWORDS } from '../trydan/keywords';
+
+export interface TrydanSimulatorOptions {
+  /** Firmware profile; default '2.5.0'. */
+  firmware?: ProfileName;
+  /** Simulated ms per real ms; default 1. */
+  timeScale?: number;
+  /** TCP port on 127.0.0.1; default 0 (a free port). */
+  port?: number;
+  /** Real ms each device answer takes; default 30. */
+  latencyMs?: number;
+  /** Seed of house load and clouds; default 1. */
+  seed?: number;
+  /** Simulated epoch ms at start; default today 10:00 local time. */
+  startTime?: number;
+  /** The ID field (= cloud deviceId); default 'SIMTRYDAN01'. */
+  deviceId?: string;
+  /** Car plugged in at start; default true. */
+  carConnected?: boolean;
+  /** Real clock in ms, injected by tests; default Date.now. */
+  now?: () => number;
+  /** Keys unknown to clients, added to /RealTimeData. */
+  extraKeys?: Record<string, number | string>;
+  /** PV peak, cloudiness, house load (seed above wins over environment.seed). */
+  environment?: Partial<Environment>;
+}
+
+export interface SimSnapshot {
+  simTime: number;
+  simTimeIso: string;
+  timeScale: number;
+  firmware: ProfileName;
+  hasReadEndpoint: boolean;
+  keywords: KeywordValues;
+  car: CarInfo;
+  site: SiteReadings;
+  environment: Environment;
+  faults: LanFaults;
+  maxConcurrent: number;
+  requestCount: number;
+  writeCount: number;
+}
+
+const WRITABLE_NAMES = new Set(WRITABLE_KEYWORDS.map((k) => k.name));
+
+export class TrydanSimulator {
+  readonly clock: SimClock;
+  /** Shared with any future transport (cloud). */
+  readonly device: DeviceState;
+  private profile: FirmwareProfile;
+  private readonly extraKeys: Record<string, number | string>;
+  private readonly lan: LanServer;
+  private started = false;
+
+  constructor(options: TrydanSimulatorOptions = {}) {
+    const now = options.now ?? Date.now;
+    this.clock = new SimClock({ startTime: options.startTime ?? defaultStartTime(now()), timeScale: options.timeScale ?? 1, now });
+    this.profile = getProfile(options.firmware ?? '2.5.0');
+    this.extraKeys = { ...options.extraKeys };
+    this.device = new DeviceState({
+      clock: this.clock,
+      environment: { ...DEFAULT_ENVIRONMENT, ...options.environment, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+      identity: {
+        ID: options.deviceId ?? 'SIMTRYDAN01',
+        FirmwareVersion: this.profile.firmwareVersion,
+        SSID: 'SimHome',
+        IP: '127.0.0.1',
+        SignalStatus: 3,
+        SlaveError: 0,
+      },
+      carConnected: options.carConnected ?? true,
+    });
+    this.lan = new LanServer({
+      device: {
+        realTimeData: () => ({
+          body: renderRealTimeData(this.profile, this.device.values(), { extraKeys: this.extraKeys }),
+          contentType: this.profile.contentType,
+        }),
+        hasReadEndpoint: () => this.profile.hasReadEndpoint,
+        read: (keyword) => this.read(keyword),
+        write: (keyword, value) => this.device.write(keyword, value, 'lan'),
+        rejectWrite: (keyword, value) => this.device.recordRejectedWrite(keyword, value, 'lan'),
+      },
+      port: options.port ?? 0,
+      latencyMs: options.latencyMs ?? 30,
+      control: createControlHandler(this),
+    });
+  }
+
+  /** Starts serving on 127.0.0.1. */
+  async start(): Promise<{ host: string; url: string }> {
+    if (this.started) throw new Error('simulator already started');
+    this.started = true;
+    const { host, port } = await this.lan.listen();
+    return { host: `${host}:${port}`, url: `http://${host}:${port}` };
+  }
+
+  /** Closes the server, every socket and every pending answer. Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.lan.close();
+  }
+
+  /** Current keyword values, physics advanced to now. */
+  get state(): KeywordValues {
+    return this.device.values();
+  }
+
+  get car(): CarInfo {
+    return this.device.car();
+  }
+
+  get site(): SiteReadings {
+    return this.device.site();
+  }
+
+  get firmware(): ProfileName {
+    return this.profile.name;
+  }
+
+  /** Simulates a firmware update: body quirks, FirmwareVersion and /read/ change at once. */
+  setFirmware(name: ProfileName): void {
+    this.profile = getProfile(name);
+    this.device.setFirmwareVersion(this.profile.firmwareVersion);
+  }
+
+  get faults(): LanFaults {
+    return { ...this.lan.faults };
+  }
+
+  setFault(input: LanFaultsInput): LanFaults {
+    this.lan.faults = mergeFaults(this.lan.faults, input);
+    return this.faults;
+  }
+
+  clearFaults(): void {
+    this.lan.faults = { ...NO_FAULTS };
+  }
+
+  get latencyMs(): number {
+    return this.lan.latencyMs;
+  }
+
+  set latencyMs(ms: number) {
+    this.lan.latencyMs = Math.max(0, ms);
+  }
+
+  plugIn(): void {
+    this.device.plugIn();
+  }
+
+  unplug(): void {
+    this.device.unplug();
+  }
+
+  set(input: SimSetInput): void {
+    this.device.set(input);
+  }
+
+  /** Device requests, appended when answered (or dropped). */
+  get requests(): readonly RequestRecord[] {
+    return this.lan.requests;
+  }
+
+  get writes(): readonly WriteRecord[] {
+    return this.device.writes;
+  }
+
+  /** Highest number of device requests in flight at once since start or clearLog(). */
+  get maxConcurrent(): number {
+    return this.lan.maxConcurrent;
+  }
+
+  clearLog(): void {
+    this.lan.clearLog();
+    this.device.writes.length = 0;
+  }
+
+  snapshot(): SimSnapshot {
+    const keywords = this.device.values();
+    return {
+      simTime: this.device.simTime,
+      simTimeIso: new Date(this.device.simTime).toISOString(),
+      timeScale: this.clock.timeScale,
+      firmware: this.profile.name,
+      hasReadEndpoint: this.profile.hasReadEndpoint,
+      keywords,
+      car: this.device.car(),
+      site: this.device.site(),
+      environment: this.device.environment(),
+      faults: this.faults,
+      maxConcurrent: this.maxConcurrent,
+      requestCount: this.requests.length,
+      writeCount: this.writes.length,
+    };
+  }
+
+  /**
+   * GET /read/<Keyword>: the keys this firmware sends in /RealTimeData plus every writable
+   * keyword (2.4.x reads ChargeMode it does not send). Strings come without quotes.
+   */
+  private read(keyword: string): string | undefined {
+    const sent = this.profile.fields.some((f) => f.key === keyword);
+    if (!sent && !WRITABLE_NAMES.has(keyword)) return undefined;
+    if (keyword === 'FirmwareVersion') return this.profile.firmwareVersion;
+    const values = this.device.values() as unknown as Record<string, number | string | undefined>;
+    const value = values[keyword] ?? this.device.extraSettings()[keyword];
+    if (value === undefined) return undefined;
+    const format = formatOf(keyword) ?? 'int';
+    return format === 'string' ? String(value) : formatValue(value, format);
+  }
+}
