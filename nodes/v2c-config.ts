@@ -4,6 +4,7 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { cadenceFrom } from '../src/coordinator/cadence';
 import { Coordinator, type Listener } from '../src/coordinator/coordinator';
+import type { ChargerStatus } from '../src/coordinator/status';
 import { Closed, InvalidInput } from '../src/trydan/errors';
 import { hostToOrigin } from '../src/trydan/host';
 import { LanClient } from '../src/trydan/lan-client';
@@ -52,8 +53,20 @@ export = function (RED: NodeAPI): void {
 
     const open = (): Coordinator => {
       if (addressProblem) throw new InvalidInput([addressProblem]);
-      coordinator ??= new Coordinator({ lan: new LanClient({ host }), cadence });
+      if (!coordinator) {
+        coordinator = new Coordinator({ lan: new LanClient({ host }), cadence });
+        coordinator.subscribe({ status: logTransitions });
+      }
       return coordinator;
+    };
+
+    // The log tells when the charger drops off and comes back, once each, not every retry.
+    let wasOffline = false;
+    const logTransitions = (s: ChargerStatus): void => {
+      const name = this.chargerName();
+      if (s.state === 'offline' && !wasOffline) this.warn(RED._('v2c-config.log.offline', { name, error: s.error }));
+      if (s.state === 'online' && wasOffline) this.log(RED._('v2c-config.log.online', { name }));
+      if (s.state === 'offline' || s.state === 'online') wasOffline = s.state === 'offline';
     };
 
     this.chargerName = (reading?: Reading) => config.name || (typeof reading?.ID === 'string' ? reading.ID : '') || host || 'V2C Trydan';

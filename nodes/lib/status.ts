@@ -16,7 +16,11 @@ export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
       if (s.charging) return { fill: 'green', shape: 'dot', text: t('charging', { power: formatKw(s.power ?? 0) }) };
       return { fill: 'green', shape: 'ring', text: t(s.carConnected ? 'connected' : 'noCar') };
     case 'offline':
-      return { fill: 'red', shape: 'ring', text: t('offline', { seconds: Math.round(s.retryInMs / 1000) }) };
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: t(s.code === 'INVALID_RESPONSE' ? 'badReply' : 'offline', { seconds: Math.round(s.retryInMs / 1000) }),
+      };
     case 'unconfigured':
       return { fill: 'red', shape: 'ring', text: t('unconfigured') };
   }

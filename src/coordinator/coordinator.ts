@@ -283,7 +283,8 @@ export class Coordinator {
     this.failures++;
     const retryInMs = backoffDelay(this.cadence, this.failures);
     const error = err instanceof TrydanError ? err.message : String((err as Error)?.message ?? err);
-    this.setStatus({ state: 'offline', error, failures: this.failures, retryInMs });
+    const code = err instanceof TrydanError ? { code: err.code } : {};
+    this.setStatus({ state: 'offline', error, ...code, failures: this.failures, retryInMs });
     this.schedule(retryInMs);
   }
 

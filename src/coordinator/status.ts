@@ -5,7 +5,7 @@ export type ChargerStatus =
   | { state: 'idle' }
   | { state: 'connecting' }
   | { state: 'online'; charging: boolean; carConnected: boolean; power?: number }
-  | { state: 'offline'; error: string; failures: number; retryInMs: number }
+  | { state: 'offline'; error: string; code?: string; failures: number; retryInMs: number }
   | { state: 'closed' }
   // Set by the config node when it has no usable LAN address.
   | { state: 'unconfigured'; error: string };

@@ -95,5 +95,20 @@ describe('v2c-realtime-in through the runtime', function () {
     const count = seen.length;
     sim.clearFaults();
     await waitFor('recovery', () => seen.length > count && node.status.lastCall.args[0].fill === 'green', 15_000);
+    const logged = helper.log().args.map((a: [{ msg?: unknown }]) => String(a[0].msg));
+    assert.equal(logged.filter((m: string) => m.includes('v2c-config.log.offline')).length, 1, 'warned once, not on every retry');
+    assert.equal(logged.filter((m: string) => m.includes('v2c-config.log.online')).length, 1, 'said when it came back');
+  });
+
+  it('says so when the charger answers garbage, and keeps trying', async () => {
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen[0]);
+    const node = helper.getNode('rt');
+    sim.setFault({ malformed: 'html' });
+    await waitFor('bad reply status', () => /badReply/.test(String(node.status.lastCall.args[0].text)), 10_000);
+    sim.clearFaults();
+    const count = seen.length;
+    await waitFor('recovery', () => seen.length > count, 15_000);
   });
 });
