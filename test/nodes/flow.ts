@@ -4,9 +4,9 @@
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { TrydanSimulator } from '../../src/sim';
+import { redModule } from '../helpers/red';
 
-const nodeRed = process.env.V2C_NODE_RED ?? path.dirname(require.resolve('node-red/package.json'));
-helper.init(require.resolve(nodeRed));
+helper.init(redModule);
 
 const dist = path.resolve(__dirname, '../../dist/nodes');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
