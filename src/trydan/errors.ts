@@ -8,7 +8,14 @@ export type TrydanErrorCode =
   | 'INVALID_INPUT'
   | 'WRITE_REJECTED'
   | 'WRITE_NOT_VERIFIED'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'AUTH_FAILED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'QUOTA_RESERVED'
+  | 'CLOUD_UNREACHABLE'
+  | 'CLOUD_REJECTED'
+  | 'NO_DEVICE';
 
 export class TrydanError extends Error {
   readonly code: TrydanErrorCode;

@@ -1,0 +1,39 @@
+// One CloudBudget per API key, shared by every config node (and so every node) using the
+// key, like core MQTT shares one connection per broker. Config nodes acquire it when they
+// start and release it when they close; the last release forgets it (the ledger is
+// persisted, so the next acquire picks up where it was). Keys are held only as a hash.
+
+import { createHash } from 'node:crypto';
+import { type BudgetOptions, CloudBudget } from './cloud-budget';
+
+interface Entry {
+  budget: CloudBudget;
+  users: Set<object>;
+}
+
+const entries = new Map<string, Entry>();
+
+/** A short, stable name for a key that cannot be turned back into the key. */
+export function keyId(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+}
+
+export function acquireBudget(apiKey: string, user: object, options: (id: string) => BudgetOptions): CloudBudget {
+  const id = keyId(apiKey);
+  let entry = entries.get(id);
+  if (!entry) {
+    entry = { budget: new CloudBudget(options(id)), users: new Set() };
+    entries.set(id, entry);
+  }
+  entry.users.add(user);
+  return entry.budget;
+}
+
+export function releaseBudget(apiKey: string, user: object): void {
+  const id = keyId(apiKey);
+  const entry = entries.get(id);
+  if (!entry) return;
+  entry.users.delete(user);
+  entry.budget.pollers.delete(user);
+  if (entry.users.size === 0) entries.delete(id);
+}

@@ -1,0 +1,178 @@
+// The V2C cloud client: any endpoint of the catalogue, parameters checked by its zod schema
+// before anything is sent, the API key in the `apikey` header only, RateLimit-* headers
+// read on every answer and handed to the budget, replies decoded and normalised.
+
+import { Agent, type Dispatcher } from 'undici';
+import type { ZodError } from 'zod';
+import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
+import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
+import * as reply from './cloud-reply';
+import { InvalidInput, TrydanError } from './errors';
+
+/** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
+export type Priority = 'user' | 'background';
+
+export interface RateLimitHeaders {
+  limit?: number;
+  remaining?: number;
+  /** Seconds until the quota resets. */
+  resetSeconds?: number;
+}
+
+/** What the client needs of a budget (CloudBudget, shared per key). */
+export interface Budget {
+  check(endpoint: string, priority: Priority): void;
+  record(status: number, headers: RateLimitHeaders): void;
+  readonly rateLimit: { limit: number; remaining: number; reset: string };
+}
+
+export interface CloudClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  budget: Budget;
+  timeoutMs?: number;
+  /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
+  dispatcher?: Dispatcher;
+}
+
+export interface CloudCall {
+  deviceId?: string;
+  params?: Record<string, unknown>;
+  /** 'user' calls may use the reserve; 'background' calls stop before it. */
+  priority?: Priority;
+}
+
+export interface CloudResult {
+  endpoint: string;
+  payload: unknown;
+  /** The reply as decoded, before normalising. */
+  raw: unknown;
+  rateLimit: { limit: number; remaining: number; reset: string };
+}
+
+export class NoDevice extends TrydanError {
+  constructor(endpoint: string) {
+    super('NO_DEVICE', `${endpoint} needs a device ID: set one in the config node, or give msg.deviceId`);
+  }
+}
+
+export class CloudClient {
+  readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly budget: Budget;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(options: CloudClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.budget = options.budget;
+    const timeout = options.timeoutMs ?? 15_000;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
+  }
+
+  /** Checks everything that can be checked before a call costs quota. */
+  prepare(name: string, call: CloudCall = {}): { endpoint: CloudEndpoint; query: URLSearchParams; body?: string } {
+    const endpoint = findEndpoint(name);
+    if (!endpoint) throw new InvalidInput([`"${name}" is not a V2C cloud command`]);
+    const parsed = endpoint.params.strict().safeParse(call.params ?? {});
+    if (!parsed.success) throw new InvalidInput(describe(name, parsed.error));
+    const query = new URLSearchParams();
+    if (endpoint.device !== 'none') {
+      const id = call.deviceId?.trim();
+      if (!id) throw new NoDevice(name);
+      query.set(endpoint.device, id);
+    }
+    const bodyKeys = new Set(endpoint.body ?? []);
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parsed.data)) {
+      if (value === undefined) continue;
+      if (bodyKeys.has(key)) body[key] = value;
+      else query.set(key, String(value));
+    }
+    return { endpoint, query, ...(bodyKeys.size ? { body: JSON.stringify(body) } : {}) };
+  }
+
+  async call(name: string, call: CloudCall = {}): Promise<CloudResult> {
+    const { endpoint, query, body } = this.prepare(name, call);
+    this.budget.check(name, call.priority ?? 'user');
+    const qs = query.toString();
+    let status: number;
+    let text: string;
+    let headers: RateLimitHeaders;
+    try {
+      const res = await this.dispatcher.request({
+        origin: new URL(this.baseUrl).origin,
+        path: new URL(this.baseUrl).pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : ''),
+        method: endpoint.method,
+        headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body } : {}),
+      });
+      status = res.statusCode;
+      headers = rateLimitHeaders(res.headers);
+      text = await res.body.text();
+    } catch (err) {
+      // Deliberately no `cause`: undici errors may hold the request, and so the header.
+      throw new CloudUnreachable(name, networkWhy(err));
+    }
+    this.budget.record(status, headers);
+    if (status === 401) throw new AuthFailed(name);
+    if (status === 403) throw new Forbidden(name);
+    if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
+    if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
+    const raw = status === 204 ? null : reply.decode(text);
+    if (status >= 300) throw new CloudRejected(name, status, typeof raw === 'string' ? raw.slice(0, 100) : JSON.stringify(raw)?.slice(0, 100) ?? '');
+    return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
+  }
+}
+
+function normalise(endpoint: CloudEndpoint, raw: unknown): unknown {
+  switch (endpoint.reply) {
+    case 'command': return reply.toCommandResult(raw);
+    case 'currentState': return reply.currentStateToReading(raw);
+    case 'reported': return reply.reportedToObject(raw);
+    case 'boolean': return reply.toBoolean(raw);
+    case 'version': return reply.toVersion(raw);
+    case 'pairings': return reply.toPairings(raw);
+    case 'sessions': return reply.toSessions(raw);
+    case 'totals': return reply.toTotals(raw);
+    case 'list': return reply.toList(raw, endpoint.name);
+    case 'object': return reply.numbers(raw);
+  }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): number | undefined {
+  const v = headers[name] ?? headers[name.toLowerCase()];
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return v === undefined || !Number.isFinite(n) ? undefined : n;
+}
+
+function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): RateLimitHeaders {
+  const limit = header(headers, 'ratelimit-limit');
+  const remaining = header(headers, 'ratelimit-remaining');
+  const resetSeconds = header(headers, 'ratelimit-reset');
+  return { ...(limit === undefined ? {} : { limit }), ...(remaining === undefined ? {} : { remaining }), ...(resetSeconds === undefined ? {} : { resetSeconds }) };
+}
+
+function describe(name: string, error: ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : name;
+    if (issue.code === 'unrecognized_keys') return `${name}: unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'invalid_type' && issue.input === undefined) return `${name}: ${where} is required`;
+    return `${name}: ${where} ${issue.message}`;
+  });
+}
+
+function networkWhy(err: unknown): string {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (code.includes('TIMEOUT')) return 'no answer in time';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'address not found';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  return code || 'network error';
+}
