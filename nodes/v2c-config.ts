@@ -1,15 +1,24 @@
-// v2c-config: one charger. Holds the LAN address, cadence and the cloud key, and owns the
-// Coordinator that every node using this charger shares.
+// v2c-config: one charger. Holds the LAN address, cadence and the cloud key; owns the
+// Coordinator that every node using this charger shares (over the LAN, or over the cloud
+// when there is no LAN address) and the cloud client, whose quota is shared per key.
 
 import type { NodeAPI, NodeDef } from 'node-red';
+import { acquireBudget, releaseBudget } from '../src/coordinator/budget-registry';
 import { cadenceFrom } from '../src/coordinator/cadence';
+import { type CloudBudget } from '../src/coordinator/cloud-budget';
+import { CloudCharger } from '../src/coordinator/cloud-charger';
 import { Coordinator, type Listener } from '../src/coordinator/coordinator';
-import type { ChargerStatus } from '../src/coordinator/status';
+import type { ChargerStatus, QuotaState } from '../src/coordinator/status';
+import { DEFAULT_CLOUD_URL, findEndpoint } from '../src/trydan/cloud-catalogue';
+import { type CloudCall, CloudClient, type CloudResult } from '../src/trydan/cloud-client';
+import type { Pairing } from '../src/trydan/cloud-reply';
 import { Closed, InvalidInput } from '../src/trydan/errors';
 import { hostToOrigin } from '../src/trydan/host';
 import { LanClient } from '../src/trydan/lan-client';
 import type { Reading } from '../src/trydan/telemetry';
+import { registerAdminEndpoints } from './lib/admin';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { ledgerStore } from './lib/ledger-store';
 import { migrate } from './lib/migrate';
 
 interface ConfigDef extends NodeDef {
@@ -24,7 +33,7 @@ interface ConfigDef extends NodeDef {
 const CONFIG_DEFAULTS = {
   host: '',
   deviceId: '',
-  cloudUrl: 'https://v2c.cloud/kong/v2c_service',
+  cloudUrl: DEFAULT_CLOUD_URL,
   pollInterval: 5,
   idleInterval: 30,
 };
@@ -34,27 +43,83 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const config = migrate(def, CONFIG_DEFAULTS);
     const host = String(config.host ?? '').trim();
+    const apiKey = String(this.credentials?.apiKey ?? '').trim();
     const cadence = cadenceFrom(config);
-    const listeners = new Set<Listener>();
+    const listeners = new Map<Listener, Listener>();
+    const lastStatus = new Map<Listener, ChargerStatus>();
     let coordinator: Coordinator | undefined;
     let closing: Promise<void> = Promise.resolve();
 
+    // The cloud, when there is a key: one budget per key, shared with every other config node.
+    let budget: CloudBudget | undefined;
+    let cloud: CloudClient | undefined;
+    if (apiKey) {
+      budget = acquireBudget(apiKey, this, (id) => ({ store: ledgerStore(RED, this, id) }));
+      cloud = new CloudClient({ baseUrl: String(config.cloudUrl || DEFAULT_CLOUD_URL), apiKey, budget });
+    }
+    this.transport = host ? 'lan' : cloud ? 'cloud' : 'none';
+
     // A bad address is reported once, on every user node, and nothing is sent anywhere.
-    let addressProblem: string | undefined;
-    if (host === '') addressProblem = 'no LAN address set in the V2C config node';
-    else {
+    let problem: string | undefined;
+    if (host) {
       try {
         hostToOrigin(host);
       } catch (err) {
-        addressProblem = (err as Error).message;
-        this.error(RED._('v2c-config.errors.badHost', { error: addressProblem }));
+        problem = (err as Error).message;
+        this.error(RED._('v2c-config.errors.badHost', { error: problem }));
       }
+    } else if (!cloud) {
+      problem = 'no LAN address and no cloud API key set in the V2C config node';
     }
 
+    // The device ID for the cloud: set in the node, else the charger's own (LAN), else the
+    // account's only charger (one /pairings/me call, remembered).
+    let pairedId: Promise<string> | undefined;
+    const deviceId = async (priority: CloudCall['priority']): Promise<string> => {
+      const own = String(config.deviceId ?? '').trim() || (typeof coordinator?.lastReading?.ID === 'string' ? coordinator.lastReading.ID : '');
+      if (own) return own;
+      pairedId ??= cloud!.call('pairings/me', { priority }).then((r) => {
+        const pairings = r.payload as Pairing[];
+        if (pairings.length === 1) return pairings[0]!.deviceId;
+        throw new InvalidInput([
+          pairings.length === 0 ? 'the V2C account has no charger paired' : `the V2C account has ${pairings.length} chargers: set the device ID in the config node`,
+        ]);
+      });
+      return pairedId.catch((err: unknown) => {
+        pairedId = undefined;
+        throw err;
+      });
+    };
+
+    this.cloudCall = async (endpoint: string, call: CloudCall = {}): Promise<CloudResult> => {
+      if (!cloud) throw new InvalidInput([`${endpoint} needs the V2C cloud: set an API key in the config node`]);
+      // Check the parameters before spending a call on finding the device ID.
+      cloud.validate(endpoint, call.params);
+      const e = findEndpoint(endpoint);
+      const id = e?.device === 'none' ? undefined : call.deviceId?.trim() || (await deviceId(call.priority));
+      return cloud.call(endpoint, { ...call, ...(id ? { deviceId: id } : {}) });
+    };
+
+    const quota = (): QuotaState | undefined => {
+      const state = budget?.state;
+      return state === 'ok' || state === undefined ? undefined : state;
+    };
+    const tell = (listener: Listener, s: ChargerStatus) => {
+      lastStatus.set(listener, s);
+      const q = quota();
+      listener.status?.(q ? { ...s, quota: q } : s);
+    };
+    const stopWatchingBudget = budget?.onChange(() => {
+      for (const [listener, s] of lastStatus) tell(listener, s);
+    });
+
     const open = (): Coordinator => {
-      if (addressProblem) throw new InvalidInput([addressProblem]);
+      if (problem) throw new InvalidInput([problem]);
       if (!coordinator) {
-        coordinator = new Coordinator({ lan: new LanClient({ host }), cadence });
+        const charger = host
+          ? new LanClient({ host })
+          : new CloudCharger({ call: (name, call) => this.cloudCall(name, call), pollInterval: () => budget!.pollInterval() });
+        coordinator = new Coordinator({ lan: charger, cadence });
         coordinator.subscribe({ status: logTransitions });
       }
       return coordinator;
@@ -69,35 +134,46 @@ export = function (RED: NodeAPI): void {
       if (s.state === 'offline' || s.state === 'online') wasOffline = s.state === 'offline';
     };
 
-    this.chargerName = (reading?: Reading) => config.name || (typeof reading?.ID === 'string' ? reading.ID : '') || host || 'V2C Trydan';
+    this.chargerName = (reading?: Reading) =>
+      config.name || (typeof reading?.ID === 'string' ? reading.ID : '') || host || String(config.deviceId ?? '') || 'V2C Trydan';
 
     this.register = (listener: Listener) => {
-      listeners.add(listener);
-      if (addressProblem) {
-        listener.status?.({ state: 'unconfigured', error: addressProblem });
-        return () => listeners.delete(listener);
+      if (problem) {
+        listener.status?.({ state: 'unconfigured', error: problem });
+        return () => undefined;
       }
-      const unsubscribe = open().subscribe(listener);
+      // Status passes through here so the quota state can be added and re-sent when it changes.
+      const wrapped: Listener = { ...(listener.telemetry ? { telemetry: listener.telemetry } : {}), status: (s) => tell(listener, s) };
+      listeners.set(listener, wrapped);
+      const c = open();
+      if (listener.telemetry && this.transport === 'cloud') budget!.pollers.add(this);
+      const unsubscribe = c.subscribe(wrapped);
       return () => {
         unsubscribe();
         listeners.delete(listener);
+        lastStatus.delete(listener);
+        if (![...listeners.keys()].some((l) => l.telemetry)) budget?.pollers.delete(this);
         // The last user leaving releases the socket; the next one opens a new coordinator.
         if (listeners.size === 0 && coordinator) {
-          const c = coordinator;
+          const closingOne = coordinator;
           coordinator = undefined;
-          closing = c.close();
+          closing = closingOne.close();
         }
       };
     };
 
-    this.refresh = (requester?: Listener) => (coordinator ? coordinator.refresh(requester) : Promise.reject(noCoordinator(addressProblem)));
-    this.write = (values) => (coordinator ? coordinator.write(values) : Promise.reject(noCoordinator(addressProblem)));
+    this.refresh = (requester?: Listener) =>
+      coordinator ? coordinator.refresh(requester ? listeners.get(requester) : undefined) : Promise.reject(noCoordinator(problem));
+    this.write = (values) => (coordinator ? coordinator.write(values) : Promise.reject(noCoordinator(problem)));
 
     this.on('close', (_removed: boolean, done: () => void) => {
       listeners.clear();
+      lastStatus.clear();
+      stopWatchingBudget?.();
+      if (apiKey) releaseBudget(apiKey, this);
       const c = coordinator;
       coordinator = undefined;
-      Promise.all([closing, c?.close()]).then(() => done(), () => done());
+      Promise.all([closing, c?.close(), cloud?.close()]).then(() => done(), () => done());
     });
   }
 
@@ -108,4 +184,6 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType('v2c-config', V2cConfig as unknown as NodeConstructor, {
     credentials: { apiKey: { type: 'password' } },
   });
+
+  registerAdminEndpoints(RED);
 };

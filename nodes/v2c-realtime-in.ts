@@ -37,7 +37,7 @@ export = function (RED: NodeAPI): void {
     const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
       const changed = changedKeys(lastSent, reading).filter((k) => !ignored.has(k));
       lastSent = reading;
-      return Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed });
+      return Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed, source: server.transport });
     };
 
     const listener = {

@@ -2,7 +2,7 @@
 // table before anything is sent; the output message carries the values read back.
 
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { keywordCatalogue, validateWrite } from '../src/trydan/keywords';
+import { validateWrite } from '../src/trydan/keywords';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { requestFrom } from './lib/write-request';
@@ -65,9 +65,4 @@ export = function (RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('v2c-write-out', V2cWriteOut as unknown as NodeConstructor);
-
-  // The editor's keyword choices come from the same table that validates writes.
-  RED.httpAdmin.get('/v2c-trydan/keywords', RED.auth.needsPermission('v2c-write-out.read'), (_req, res) => {
-    res.json(keywordCatalogue());
-  });
 };

@@ -3,6 +3,7 @@
 
 import type { Node, NodeAPI } from 'node-red';
 import type { Listener, WriteResult } from '../../src/coordinator/coordinator';
+import type { CloudCall, CloudResult } from '../../src/trydan/cloud-client';
 import type { Reading } from '../../src/trydan/telemetry';
 
 export interface V2cConfigNode extends Node<{ apiKey?: string }> {
@@ -13,6 +14,10 @@ export interface V2cConfigNode extends Node<{ apiKey?: string }> {
   /** A fresh reading; `requester` gets it only through the promise. */
   refresh(requester?: Listener): Promise<Reading>;
   write(values: Record<string, number>): Promise<WriteResult>;
+  /** How telemetry and writes reach the charger. */
+  transport: 'lan' | 'cloud' | 'none';
+  /** Any cloud catalogue endpoint; the device ID is filled in when not given. */
+  cloudCall(endpoint: string, call?: CloudCall): Promise<CloudResult>;
 }
 
 /** registerType's typing cannot express a node's own members; node files cast to this. */

@@ -6,6 +6,22 @@ import type { ChargerStatus } from '../../src/coordinator/status';
 
 export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
   const t = (key: string, params?: Record<string, string | number>): string => RED._(`common.status.${key}`, params);
+  const shown = stateStatus(s, t);
+  // The cloud quota's trouble is worth a word, but never hides that the charger is offline.
+  if (!s.quota || s.state === 'offline' || s.state === 'unconfigured' || !shown.text) return shown;
+  if (s.quota === 'low') return { ...shown, fill: 'yellow', text: `${shown.text} · ${t('quotaLow')}` };
+  return { fill: s.quota === 'authFailed' ? 'red' : 'yellow', shape: 'ring', text: `${shown.text} · ${t(s.quota === 'authFailed' ? 'cloudAuth' : 'quotaSpent')}` };
+}
+
+const OFFLINE_TEXT: Readonly<Record<string, string>> = {
+  INVALID_RESPONSE: 'badReply',
+  AUTH_FAILED: 'cloudAuth',
+  RATE_LIMITED: 'quotaSpent',
+  QUOTA_RESERVED: 'quotaLow',
+  CLOUD_UNREACHABLE: 'cloudOffline',
+};
+
+function stateStatus(s: ChargerStatus, t: (key: string, params?: Record<string, string | number>) => string): NodeStatus {
   switch (s.state) {
     case 'idle':
     case 'closed':
@@ -15,12 +31,11 @@ export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
     case 'online':
       if (s.charging) return { fill: 'green', shape: 'dot', text: t('charging', { power: formatKw(s.power ?? 0) }) };
       return { fill: 'green', shape: 'ring', text: t(s.carConnected ? 'connected' : 'noCar') };
-    case 'offline':
-      return {
-        fill: 'red',
-        shape: 'ring',
-        text: t(s.code === 'INVALID_RESPONSE' ? 'badReply' : 'offline', { seconds: Math.round(s.retryInMs / 1000) }),
-      };
+    case 'offline': {
+      const key = OFFLINE_TEXT[s.code ?? ''];
+      const seconds = Math.round(s.retryInMs / 1000);
+      return { fill: 'red', shape: 'ring', text: key ? `${t(key)}, ${t('retry', { seconds })}` : t('offline', { seconds }) };
+    }
     case 'unconfigured':
       return { fill: 'red', shape: 'ring', text: t('unconfigured') };
   }
@@ -29,7 +44,7 @@ export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
 /** A failure of this node's own request (red dot), e.g. a rejected write. */
 export function errorStatus(RED: NodeAPI, err: unknown): NodeStatus {
   const code = (err as { code?: string } | null)?.code;
-  const key = code === 'INVALID_INPUT' ? 'invalidInput' : code === 'DEVICE_UNREACHABLE' ? 'unreachable' : 'failed';
+  const key = code === 'INVALID_INPUT' ? 'invalidInput' : code === 'DEVICE_UNREACHABLE' ? 'unreachable' : OFFLINE_TEXT[code ?? ''] ?? 'failed';
   return { fill: 'red', shape: 'dot', text: RED._(`common.status.${key}`) };
 }
 

@@ -9,12 +9,16 @@ import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
 import { type CadenceSettings, DEFAULT_CADENCE, backoffDelay, nextPollDelay } from './cadence';
 import type { ChargerStatus } from './status';
 
-/** What the coordinator needs of a LAN client (LanClient, or a fake in tests). */
-export interface LanApi {
+/** What the coordinator needs of a charger: the LanClient, the cloud (CloudCharger), or a fake in tests. */
+export interface ChargerApi {
   realtime(): Promise<Reading>;
   read(keyword: string): Promise<number | undefined>;
   write(keyword: string, value: number): Promise<void>;
   close(): Promise<void>;
+  /** False when reading back costs too much (the cloud): a write is done when accepted. */
+  readonly verifiesWrites?: boolean;
+  /** The shortest wait between polls this transport allows (the cloud's quota pace). */
+  minPollDelay?(): number;
 }
 
 export interface Listener {
@@ -46,7 +50,7 @@ interface PendingWrite {
 const SETTLE_MS = 1000;
 
 export class Coordinator {
-  private readonly lan: LanApi;
+  private readonly lan: ChargerApi;
   private readonly clock: Clock;
   private readonly cadence: CadenceSettings;
   private readonly listeners = new Set<Listener>();
@@ -62,7 +66,7 @@ export class Coordinator {
   private current: ChargerStatus = { state: 'idle' };
   private last: Reading | undefined;
 
-  constructor(options: { lan: LanApi; cadence?: Partial<CadenceSettings>; clock?: Clock }) {
+  constructor(options: { lan: ChargerApi; cadence?: Partial<CadenceSettings>; clock?: Clock }) {
     this.lan = options.lan;
     this.clock = options.clock ?? systemClock;
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
@@ -230,6 +234,10 @@ export class Coordinator {
       }
     }
     if (written.size === 0 || this.closed) return;
+    if (this.lan.verifiesWrites === false) {
+      for (const p of written.values()) p.waiters.forEach((w) => w.resolve({ value: p.value, verified: false }));
+      return;
+    }
     try {
       await this.verify(written);
     } catch (err) {
@@ -276,12 +284,12 @@ export class Coordinator {
     const power = typeof reading.ChargePower === 'number' ? reading.ChargePower : undefined;
     this.setStatus({ state: 'online', charging: isCharging(reading), carConnected, ...(power === undefined ? {} : { power }) });
     for (const l of [...this.listeners]) if (!skip?.has(l)) l.telemetry?.(reading);
-    this.schedule(nextPollDelay(this.cadence, carConnected));
+    this.schedule(Math.max(nextPollDelay(this.cadence, carConnected), this.lan.minPollDelay?.() ?? 0));
   }
 
   private fail(err: unknown): void {
     this.failures++;
-    const retryInMs = backoffDelay(this.cadence, this.failures);
+    const retryInMs = Math.max(backoffDelay(this.cadence, this.failures), this.lan.minPollDelay?.() ?? 0);
     const error = err instanceof TrydanError ? err.message : String((err as Error)?.message ?? err);
     const code = err instanceof TrydanError ? { code: err.code } : {};
     this.setStatus({ state: 'offline', error, ...code, failures: this.failures, retryInMs });

@@ -1,7 +1,12 @@
 // What a coordinator tells its nodes about the charger. Nodes turn it into a coloured
 // status with their message catalogue; nothing here is display text but `error`.
 
-export type ChargerStatus =
+/** The account's cloud quota as nodes show it (absent: no cloud key, or all is well). */
+export type QuotaState = 'low' | 'spent' | 'authFailed';
+
+export type ChargerStatus = ChargerState & { quota?: QuotaState };
+
+export type ChargerState =
   | { state: 'idle' }
   | { state: 'connecting' }
   | { state: 'online'; charging: boolean; carConnected: boolean; power?: number }

@@ -6,6 +6,8 @@
 
 import { z } from 'zod';
 
+export const DEFAULT_CLOUD_URL = 'https://v2c.cloud/kong/v2c_service';
+
 export type CloudGroup = 'control' | 'settings' | 'status' | 'rfid' | 'statistics' | 'profiles' | 'firmware' | 'account';
 /** How the reply is turned into msg.payload (see cloud-reply.ts). */
 export type ReplyKind = 'command' | 'currentState' | 'reported' | 'boolean' | 'version' | 'pairings' | 'sessions' | 'totals' | 'list' | 'object';

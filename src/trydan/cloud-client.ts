@@ -72,12 +72,18 @@ export class CloudClient {
     this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
   }
 
-  /** Checks everything that can be checked before a call costs quota. */
-  prepare(name: string, call: CloudCall = {}): { endpoint: CloudEndpoint; query: URLSearchParams; body?: string } {
+  /** The endpoint and its checked parameters; throws InvalidInput naming every problem. */
+  validate(name: string, params: Record<string, unknown> = {}): { endpoint: CloudEndpoint; params: Record<string, unknown> } {
     const endpoint = findEndpoint(name);
     if (!endpoint) throw new InvalidInput([`"${name}" is not a V2C cloud command`]);
-    const parsed = endpoint.params.strict().safeParse(call.params ?? {});
+    const parsed = endpoint.params.strict().safeParse(params);
     if (!parsed.success) throw new InvalidInput(describe(name, parsed.error));
+    return { endpoint, params: parsed.data };
+  }
+
+  /** Checks everything that can be checked before a call costs quota, and builds the request. */
+  prepare(name: string, call: CloudCall = {}): { endpoint: CloudEndpoint; query: URLSearchParams; body?: string } {
+    const { endpoint, params } = this.validate(name, call.params);
     const query = new URLSearchParams();
     if (endpoint.device !== 'none') {
       const id = call.deviceId?.trim();
@@ -86,7 +92,7 @@ export class CloudClient {
     }
     const bodyKeys = new Set(endpoint.body ?? []);
     const body: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(parsed.data)) {
+    for (const [key, value] of Object.entries(params)) {
       if (value === undefined) continue;
       if (bodyKeys.has(key)) body[key] = value;
       else query.set(key, String(value));

@@ -1,14 +1,14 @@
-// A LanApi stand-in for coordinator unit tests: a tiny charger in memory whose answers
+// A ChargerApi stand-in for coordinator unit tests: a tiny charger in memory whose answers
 // take `latencyMs` on the injected clock, and which records every call.
 
 import type { InstalledClock } from '@sinonjs/fake-timers';
-import type { LanApi } from '../../src/coordinator/coordinator';
+import type { ChargerApi } from '../../src/coordinator/coordinator';
 import { DeviceUnreachable, WriteRejected } from '../../src/trydan/errors';
 import type { Reading } from '../../src/trydan/telemetry';
 
 type FakeClock = Pick<InstalledClock, 'setTimeout'>;
 
-export class FakeLan implements LanApi {
+export class FakeLan implements ChargerApi {
   state: Reading = { ID: 'FAKE01', ChargeState: 2, Paused: 0, ChargePower: 7360, Intensity: 16, Dynamic: 0, PauseDynamic: 0 };
   calls: string[] = [];
   inFlight = 0;
