@@ -2,6 +2,8 @@
 // table before anything is sent; the output message carries the values read back.
 
 import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { CLOUD_WRITES } from '../src/trydan/cloud-catalogue';
+import { InvalidInput } from '../src/trydan/errors';
 import { validateWrite } from '../src/trydan/keywords';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
 import { migrate } from './lib/migrate';
@@ -16,6 +18,14 @@ interface WriteDef extends NodeDef {
 }
 
 const DEFAULTS = { keyword: '' };
+
+/** Without LAN only some keywords can be set, through the cloud: refuse the rest before sending any. */
+function checkCloudWritable(values: Record<string, number>): void {
+  const lanOnly = Object.keys(values).filter((k) => !CLOUD_WRITES[k]);
+  if (lanOnly.length) {
+    throw new InvalidInput([`${lanOnly.join(', ')} can only be written over the LAN (this charger has no LAN address); the cloud can set ${Object.keys(CLOUD_WRITES).join(', ')}`]);
+  }
+}
 
 export = function (RED: NodeAPI): void {
   function V2cWriteOut(this: Node, def: WriteDef): void {
@@ -36,6 +46,7 @@ export = function (RED: NodeAPI): void {
       let values: Record<string, number>;
       try {
         values = validateWrite(requestFrom(config.keyword, msg));
+        if (server.transport === 'cloud') checkCloudWritable(values);
       } catch (err) {
         status.failed(err);
         done(err as Error);

@@ -1,0 +1,29 @@
+// v2c-cloud-command: any endpoint of the cloud catalogue, fixed in the node or named by
+// msg.command, with its parameters from msg.payload.
+
+import type { NodeAPI, NodeDef } from 'node-red';
+import { findEndpoint } from '../src/trydan/cloud-catalogue';
+import { InvalidInput } from '../src/trydan/errors';
+import { paramsOf, registerCloudNode } from './lib/cloud-node';
+import { migrate } from './lib/migrate';
+
+interface CommandDef extends NodeDef {
+  server: string;
+  /** A catalogue name; empty = msg.command. */
+  command: string;
+  version?: number;
+}
+
+export = function (RED: NodeAPI): void {
+  registerCloudNode<CommandDef>(RED, 'v2c-cloud-command', (def) => migrate(def, { command: '' }), {
+    request(config, msg) {
+      const named = config.command || (typeof (msg as { command?: unknown }).command === 'string' ? String((msg as { command?: unknown }).command) : '');
+      if (!named) throw new InvalidInput(['no command: choose one in the node or set msg.command, e.g. "intensity"']);
+      if (!findEndpoint(named)) throw new InvalidInput([`"${named}" is not a V2C cloud command; the node's help lists them`]);
+      return { endpoint: named, params: paramsOf(msg.payload, named) };
+    },
+    output(_config, msg, result) {
+      return Object.assign(msg, { payload: result.payload, command: result.endpoint, raw: result.raw });
+    },
+  });
+};
