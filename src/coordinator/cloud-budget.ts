@@ -100,6 +100,10 @@ export class CloudBudget {
 
   get state(): BudgetState {
     this.rollOver();
+    return this.stateNow();
+  }
+
+  private stateNow(): BudgetState {
     const l = this.ledger;
     if (l.authFailures > 0) return 'authFailed';
     if (l.remaining <= 0 || l.blockedUntil > this.clock.now()) return 'spent';
@@ -146,7 +150,7 @@ export class CloudBudget {
 
   private changed(): void {
     this.store?.save(this.snapshot());
-    const state = this.state;
+    const state = this.stateNow();
     for (const listener of [...this.listeners]) listener(state);
   }
 }

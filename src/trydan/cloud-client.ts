@@ -128,8 +128,13 @@ export class CloudClient {
     if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
     const raw = status === 204 ? null : reply.decode(text);
-    if (status >= 300) throw new CloudRejected(name, status, typeof raw === 'string' ? raw.slice(0, 100) : JSON.stringify(raw)?.slice(0, 100) ?? '');
+    if (status >= 300) throw new CloudRejected(name, status, this.redact(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '').slice(0, 100));
     return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
+  }
+
+  /** Server text shown to people: a server that echoes the request must not echo the key. */
+  private redact(text: string): string {
+    return text.split(this.apiKey).join('***');
   }
 
   async close(): Promise<void> {

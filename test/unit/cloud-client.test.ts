@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudBudget } from '../../src/coordinator/cloud-budget';
+import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
+import { CloudClient } from '../../src/trydan/cloud-client';
+
+const KEY = 'k3y-that-must-never-leak-0123456789';
+
+interface Seen { method: string; path: string; query: Record<string, string>; body: string; apikey: string | undefined }
+
+describe('cloud client', () => {
+  let server: Server;
+  let seen: Seen[];
+  let answer: (req: IncomingMessage) => { status: number; body?: string; headers?: Record<string, string> };
+  let client: CloudClient;
+  let budget: CloudBudget;
+
+  beforeEach(async () => {
+    seen = [];
+    answer = () => ({ status: 200, body: '{"message":"Command executed successfully"}', headers: { 'RateLimit-Limit': '1000', 'RateLimit-Remaining': '812', 'RateLimit-Reset': '3600' } });
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '', 'http://x');
+        seen.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, apikey: req.headers.apikey as string | undefined });
+        const a = answer(req);
+        res.writeHead(a.status, a.headers ?? {});
+        res.end(a.body ?? '');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    budget = new CloudBudget();
+    client = new CloudClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/kong/v2c_service/`, apiKey: KEY, budget });
+  });
+
+  afterEach(async () => {
+    await client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (err: Error & { code?: string }) => { assert.ok(!err.message.includes(KEY), 'the key is not in the message'); return err.code; });
+
+  it('sends method, path, device parameter and values as the server wants them, key in the header only', async () => {
+    const r = await client.call('intensity', { deviceId: 'DEV1', params: { value: '16' } });
+    assert.deepEqual(seen[0], { method: 'POST', path: '/kong/v2c_service/device/intensity', query: { deviceId: 'DEV1', value: '16' }, body: '', apikey: KEY });
+    assert.deepEqual(r.payload, { ok: true, message: 'Command executed successfully' });
+    assert.deepEqual(r.rateLimit.remaining, 812);
+  });
+
+  it('names the device "id" where the server wants that, and sends JSON bodies', async () => {
+    await client.call('ocpp_addr', { deviceId: 'DEV1', params: { value: 'ws://ocpp.example/cp' } });
+    assert.deepEqual(seen[0]!.query, { id: 'DEV1', value: 'ws://ocpp.example/cp' });
+    await client.call('timer', { deviceId: 'DEV1', params: { timerId: 1, start_time: '22:00', end_time: '06:00', active: true } });
+    assert.deepEqual(seen[1]!.query, { deviceId: 'DEV1', timerId: '1' });
+    assert.deepEqual(JSON.parse(seen[1]!.body), { start_time: '22:00', end_time: '06:00', active: true });
+  });
+
+  it('refuses bad parameters before sending anything, naming each problem', async () => {
+    await assert.rejects(client.call('intensity', { deviceId: 'D', params: { value: 40 } }), { code: 'INVALID_INPUT', message: /intensity: value expected 6\.\.32 A/ });
+    await assert.rejects(client.call('intensity', { deviceId: 'D', params: { vaule: 16 } }), { code: 'INVALID_INPUT', message: /unknown parameter "vaule"/ });
+    await assert.rejects(client.call('intensity', { deviceId: 'D', params: {} }), { code: 'INVALID_INPUT', message: /value is required/ });
+    await assert.rejects(client.call('teleport', { deviceId: 'D' }), { code: 'INVALID_INPUT', message: /not a V2C cloud command/ });
+    await assert.rejects(client.call('reboot', {}), { code: 'NO_DEVICE' });
+    assert.equal(seen.length, 0);
+    assert.equal(budget.rateLimit.remaining, 1000);
+  });
+
+  it('turns answers into typed errors that never carry the key', async () => {
+    for (const [status, code] of [[401, 'AUTH_FAILED'], [403, 'FORBIDDEN'], [400, 'CLOUD_REJECTED'], [503, 'CLOUD_UNREACHABLE']] as const) {
+      answer = () => ({ status, body: `echo ${KEY}` });
+      assert.equal(await codeOf(client.call('reported', { deviceId: 'D' })), code, String(status));
+    }
+    answer = () => ({ status: 429, headers: { 'RateLimit-Remaining': '0', 'RateLimit-Reset': '600' } });
+    assert.equal(await codeOf(client.call('reported', { deviceId: 'D' })), 'RATE_LIMITED');
+    const calls = seen.length;
+    assert.equal(await codeOf(client.call('reboot', { deviceId: 'D' })), 'RATE_LIMITED', 'no call after a 429');
+    assert.equal(seen.length, calls);
+  });
+
+  it('reports a cloud that does not answer', async () => {
+    answer = (req) => { req.socket.destroy(); return { status: 200 }; };
+    assert.equal(await codeOf(client.call('reported', { deviceId: 'D' })), 'CLOUD_UNREACHABLE');
+  });
+
+  it('has every endpoint the issue names, each once', () => {
+    const names = CLOUD_ENDPOINTS.map((e) => e.name);
+    assert.equal(new Set(names).size, names.length);
+    assert.equal(names.length, 46);
+  });
+});
