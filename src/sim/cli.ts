@@ -2,12 +2,16 @@
 // v2c-sim: runs the Trydan simulator on 127.0.0.1 until Ctrl-C.
 
 import { parseArgs } from 'node:util';
+import { DEFAULT_API_KEY, DEFAULT_QUOTA } from './cloud-account';
 import { isProfileName, PROFILE_NAMES } from './profiles';
-import { TrydanSimulator, type TrydanSimulatorOptions } from './simulator';
+import { TrydanSimulator, type SimCloudOptions, type TrydanSimulatorOptions } from './simulator';
+
+export const DEFAULT_CLOUD_PORT = 8181;
 
 export const USAGE = `Usage: v2c-sim [options]
 
-Simulated V2C Trydan charger on 127.0.0.1 (LAN API plus a /_sim/ control API).
+Simulated V2C Trydan charger on 127.0.0.1 (LAN API plus a /_sim/ control API), and
+with --cloud a simulated V2C cloud account holding it.
 
 Options:
   --port <n>          TCP port on 127.0.0.1 (default 8180; 0 = any free port)
@@ -17,10 +21,16 @@ Options:
   --seed <n>          seed of house load and clouds (default 1)
   --start <HH:MM>     simulated local time of day at start (default 10:00)
   --no-car            start with no car plugged in
+  --cloud             also serve the cloud API (base path /kong/v2c_service)
+  --cloud-port <n>    cloud TCP port on 127.0.0.1 (default ${DEFAULT_CLOUD_PORT}; implies --cloud)
+  --quota <n>         cloud calls per day (default ${DEFAULT_QUOTA}; implies --cloud)
+  --api-key <key>     the apikey clients must send (default ${DEFAULT_API_KEY}; implies --cloud)
   -h, --help          show this help
 
 Control: GET /_sim/state, POST /_sim/fault, POST /_sim/car, POST /_sim/set,
-POST /_sim/firmware, GET /_sim/log (JSON in and out).`;
+POST /_sim/firmware, GET /_sim/log (JSON in and out); with the cloud also
+GET /_sim/cloud/state, POST /_sim/cloud/fault, POST /_sim/cloud/quota,
+POST /_sim/cloud/swipe, POST /_sim/cloud/link, GET /_sim/cloud/log.`;
 
 export type CliCommand = { help: true } | { help: false; options: TrydanSimulatorOptions };
 
@@ -44,6 +54,10 @@ export function parseCli(argv: readonly string[], realNow: number = Date.now()):
       seed: { type: 'string' },
       start: { type: 'string' },
       'no-car': { type: 'boolean' },
+      cloud: { type: 'boolean' },
+      'cloud-port': { type: 'string' },
+      quota: { type: 'string' },
+      'api-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,6 +84,21 @@ export function parseCli(argv: readonly string[], realNow: number = Date.now()):
     options.startTime = d.getTime();
   }
   if (values['no-car']) options.carConnected = false;
+  const cloudFlags = [values['cloud-port'], values.quota, values['api-key']];
+  if (values.cloud || cloudFlags.some((v) => v !== undefined)) {
+    const cloud: SimCloudOptions = {
+      port:
+        values['cloud-port'] === undefined
+          ? DEFAULT_CLOUD_PORT
+          : number('cloud-port', values['cloud-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
+    };
+    if (values.quota !== undefined) cloud.quota = number('quota', values.quota, (n) => Number.isInteger(n) && n >= 0);
+    if (values['api-key'] !== undefined) {
+      if (values['api-key'].trim() === '') throw new RangeError('--api-key: the key must not be empty');
+      cloud.apiKey = values['api-key'];
+    }
+    options.cloud = cloud;
+  }
   return { help: false, options };
 }
 
@@ -87,11 +116,18 @@ async function main(): Promise<void> {
     return;
   }
   const sim = new TrydanSimulator(command.options);
-  const { url } = await sim.start();
+  const { url, cloudUrl, apiKey } = await sim.start();
   process.stdout.write(
     `V2C Trydan simulator (firmware ${sim.firmware}, ID ${sim.state.ID}) listening on ${url}\n` +
       `  telemetry: ${url}/RealTimeData   control: ${url}/_sim/state\n`,
   );
+  if (cloudUrl !== undefined && apiKey !== undefined) {
+    process.stdout.write(
+      `V2C cloud simulator listening on ${cloudUrl}\n` +
+        `  apikey: ${apiKey}   (a simulator key; send it in the "apikey" header)\n` +
+        `  deviceId: ${sim.state.ID}   quota: ${sim.account?.quota.limit ?? DEFAULT_QUOTA} calls/day   control: ${url}/_sim/cloud/state\n`,
+    );
+  }
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;

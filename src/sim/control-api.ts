@@ -3,59 +3,19 @@
 // (so a test can switch `offline` off again over HTTP).
 
 import type * as http from 'node:http';
+import { createCloudControlHandler } from './cloud-control';
 import { parseSetInput } from './device-state';
+import { answerControl, asObject, HttpProblem, readJson } from './http-json';
 import { parseFaultsInput, type ControlHandler } from './lan-server';
 import { isProfileName, PROFILE_NAMES } from './profiles';
 import type { TrydanSimulator } from './simulator';
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readJson(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpProblem(413, 'body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new HttpProblem(400, 'body is not valid JSON'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  if (res.destroyed || res.writableEnded) return;
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
 /**
  * Routes: GET /_sim/state · POST /_sim/fault (partial faults) · DELETE /_sim/fault (clear) ·
  * POST /_sim/car {"connected":bool} · POST /_sim/set (partial state, see SimSetInput) ·
- * POST /_sim/firmware {"firmware":"2.3.20"} · GET /_sim/log · DELETE /_sim/log.
+ * POST /_sim/firmware {"firmware":"2.3.20"} · GET /_sim/log · DELETE /_sim/log ·
+ * /_sim/cloud/... (see cloud-control.ts) when the charger belongs to a cloud account,
+ * with this charger as the default device.
  */
 export function createControlHandler(sim: TrydanSimulator): ControlHandler {
   async function handle(method: string, path: string, req: http.IncomingMessage): Promise<unknown> {
@@ -70,7 +30,7 @@ export function createControlHandler(sim: TrydanSimulator): ControlHandler {
         sim.clearFaults();
         return sim.faults;
       case 'POST /_sim/car': {
-        const body = (await readJson(req)) as { connected?: unknown };
+        const body = asObject(await readJson(req));
         if (typeof body.connected !== 'boolean') throw new HttpProblem(400, 'expected {"connected": true|false}');
         if (body.connected) sim.plugIn();
         else sim.unplug();
@@ -80,7 +40,7 @@ export function createControlHandler(sim: TrydanSimulator): ControlHandler {
         sim.set(parseSetInput(await readJson(req)));
         return sim.snapshot();
       case 'POST /_sim/firmware': {
-        const body = (await readJson(req)) as { firmware?: unknown };
+        const body = asObject(await readJson(req));
         if (typeof body.firmware !== 'string' || !isProfileName(body.firmware)) {
           throw new HttpProblem(400, `firmware must be one of ${PROFILE_NAMES.join(', ')}`);
         }
@@ -99,12 +59,12 @@ export function createControlHandler(sim: TrydanSimulator): ControlHandler {
 
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    handle(req.method ?? 'GET', path, req).then(
-      (value) => sendJson(res, 200, value),
-      (err: unknown) => {
-        const status = err instanceof HttpProblem ? err.status : err instanceof RangeError ? 400 : 500;
-        sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
-      },
-    );
+    const account = sim.account;
+    if (path.startsWith('/_sim/cloud/')) {
+      if (account) createCloudControlHandler(account, () => sim.cloud.deviceId)(req, res);
+      else answerControl(res, Promise.reject(new HttpProblem(404, 'this charger belongs to no cloud account')));
+      return;
+    }
+    answerControl(res, handle(req.method ?? 'GET', path, req));
   };
 }

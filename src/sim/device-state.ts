@@ -1,5 +1,5 @@
-// The simulated charger's state, apart from any transport: the LAN server (and later a
-// cloud server) read and write it through this one object, so both always agree.
+// The simulated charger's state, apart from any transport: the LAN server and the cloud
+// server read and write it through this one object, so both always agree.
 
 import { coerceValue, WRITABLE_KEYWORDS, type WritableKeyword } from '../trydan/keywords';
 import type { SimClock } from './clock';
@@ -74,6 +74,17 @@ export interface SimSetInput extends Partial<Record<SettingName, number>> {
 
 const WRITABLE_BY_NAME = new Map<string, WritableKeyword>(WRITABLE_KEYWORDS.map((k) => [k.name, k]));
 
+/** What observers see after every change, read without advancing the physics again. */
+export interface DeviceSample {
+  /** Simulated epoch ms. */
+  time: number;
+  carConnected: boolean;
+  /** Energy in the car's battery: only grows while charging, unlike ChargeEnergy. */
+  carEnergyKWh: number;
+}
+
+export type DeviceObserver = (sample: DeviceSample) => void;
+
 export interface DeviceStateOptions {
   clock: SimClock;
   environment: Environment;
@@ -85,20 +96,50 @@ export class DeviceState {
   readonly clock: SimClock;
   readonly writes: WriteRecord[] = [];
   private env: Environment;
-  private identity: DeviceIdentity;
+  private identityFields: DeviceIdentity;
   private physics: PhysicsState;
+  private readonly observers = new Set<DeviceObserver>();
+  private notifying = false;
 
   constructor(options: DeviceStateOptions) {
     this.clock = options.clock;
     this.env = { ...options.environment };
-    this.identity = { ...options.identity };
+    this.identityFields = { ...options.identity };
     this.physics = initialState({ time: this.clock.simNow(), carConnected: options.carConnected }, this.env);
   }
 
   /** Runs the physics up to the clock's current simulated time (never backwards). */
   advance(): void {
     const now = this.clock.simNow();
-    if (now > this.physics.time) this.physics = step(this.physics, now - this.physics.time, this.env);
+    if (now <= this.physics.time) return;
+    this.physics = step(this.physics, now - this.physics.time, this.env);
+    this.notify();
+  }
+
+  /**
+   * Calls `observer` after time moves and after every change (session records, charge
+   * limits set through the cloud). Observers may write; that write notifies no one again.
+   * Returns a function that removes the observer.
+   */
+  observe(observer: DeviceObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(): void {
+    if (this.notifying || this.observers.size === 0) return;
+    this.notifying = true;
+    try {
+      const sample: DeviceSample = { time: this.physics.time, carConnected: this.physics.car.connected, carEnergyKWh: this.physics.car.energyKWh };
+      for (const observer of this.observers) observer(sample);
+    } finally {
+      this.notifying = false;
+    }
+  }
+
+  /** ID, firmware and Wi-Fi identity, without advancing the physics. */
+  get identity(): Readonly<DeviceIdentity> {
+    return { ...this.identityFields };
   }
 
   /** Every keyword value the device would report now. */
@@ -107,12 +148,12 @@ export class DeviceState {
     const r = readings(this.physics, this.env);
     const s = this.physics.settings;
     return {
-      ID: this.identity.ID,
-      FirmwareVersion: this.identity.FirmwareVersion,
-      SSID: this.identity.SSID,
-      IP: this.identity.IP,
-      SignalStatus: this.identity.SignalStatus,
-      SlaveError: this.identity.SlaveError,
+      ID: this.identityFields.ID,
+      FirmwareVersion: this.identityFields.FirmwareVersion,
+      SSID: this.identityFields.SSID,
+      IP: this.identityFields.IP,
+      SignalStatus: this.identityFields.SignalStatus,
+      SlaveError: this.identityFields.SlaveError,
       ChargeState: r.ChargeState,
       ReadyState: r.ReadyState,
       ChargePower: r.ChargePower,
@@ -172,7 +213,7 @@ export class DeviceState {
   }
 
   setFirmwareVersion(version: string): void {
-    this.identity.FirmwareVersion = version;
+    this.identityFields.FirmwareVersion = version;
   }
 
   /**
@@ -187,7 +228,10 @@ export class DeviceState {
     const checked = k !== undefined && integer !== undefined ? coerceValue(k, integer) : undefined;
     const accepted = typeof checked === 'number';
     pushCapped(this.writes, { keyword, value: integer ?? raw, accepted, source, simTime: this.physics.time });
-    if (accepted && k) this.physics = applySetting(this.physics, k.name, checked, this.env);
+    if (accepted && k) {
+      this.physics = applySetting(this.physics, k.name, checked, this.env);
+      this.notify();
+    }
     return accepted;
   }
 
@@ -200,11 +244,13 @@ export class DeviceState {
   plugIn(): void {
     this.advance();
     this.physics = plugIn(this.physics, this.env);
+    this.notify();
   }
 
   unplug(): void {
     this.advance();
     this.physics = unplug(this.physics, this.env);
+    this.notify();
   }
 
   set(input: SimSetInput): void {
@@ -227,13 +273,14 @@ export class DeviceState {
     if (input.ChargeTime !== undefined) p = { ...p, session: { ...p.session, seconds: input.ChargeTime } };
     for (const key of ['ID', 'SSID', 'IP'] as const) {
       const v = input[key];
-      if (v !== undefined) this.identity[key] = v;
+      if (v !== undefined) this.identityFields[key] = v;
     }
     for (const key of ['SignalStatus', 'SlaveError'] as const) {
       const v = input[key];
-      if (v !== undefined) this.identity[key] = v;
+      if (v !== undefined) this.identityFields[key] = v;
     }
     this.physics = settle(p, this.env);
+    this.notify();
   }
 }
 

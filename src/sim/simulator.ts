@@ -1,14 +1,17 @@
-// The Trydan simulator: a DeviceState (physics + identity), a firmware profile and the LAN
-// server, on 127.0.0.1. Tests, the CLI and the demo drive it; a cloud server can later
-// share the same DeviceState and clock.
+// The Trydan simulator: a DeviceState (physics + identity), a firmware profile, the LAN
+// server and the charger's cloud side, on 127.0.0.1. Tests, the CLI and the demo drive it.
+// With `cloud` it serves its own cloud account; several simulators can share one SimAccount.
 
 import { defaultStartTime, SimClock } from './clock';
+import { SimAccount } from './cloud-account';
+import { CloudDevice, type CloudDeviceSnapshot, type SwipeOutcome } from './cloud-device';
+import type { CloudFaultsInput } from './cloud-gateway';
 import { createControlHandler } from './control-api';
 import { DeviceState, type CarInfo, type SimSetInput, type WriteRecord } from './device-state';
 import { LanServer, mergeFaults, NO_FAULTS, type LanFaults, type LanFaultsInput, type RequestRecord } from './lan-server';
 import { DEFAULT_ENVIRONMENT, type Environment, type SiteReadings } from './physics';
 import { getProfile, renderRealTimeData, type FirmwareProfile, type ProfileName } from './profiles';
-import { formatOf, formatValue, type KeywordValues } from './realtime-fields';
+import { compareVersions, formatOf, formatValue, type KeywordValues } from './realtime-fields';
 import { WRITABLE_KEYWORDS } from '../trydan/keywords';
 
 export interface TrydanSimulatorOptions {
@@ -34,6 +37,39 @@ export interface TrydanSimulatorOptions {
   extraKeys?: Record<string, number | string>;
   /** PV peak, cloudiness, house load (seed above wins over environment.seed). */
   environment?: Partial<Environment>;
+  /** Share one simulated clock between simulators (e.g. chargers of one account); startTime, timeScale and now are then ignored. */
+  clock?: SimClock;
+  /** Serve the LAN API; default true. false: a 4G charger, reachable through the cloud only. */
+  lan?: boolean;
+  /** Serve a cloud account of its own with this charger in it, started and stopped with the simulator. */
+  cloud?: boolean | SimCloudOptions;
+  /** The user's name for the charger (the `tag` of /pairings/me); default "Trydan <ID>". */
+  tag?: string;
+  /** Past sessions invented for the cloud statistics; default 12. */
+  seededSessions?: number;
+}
+
+export interface SimCloudOptions {
+  /** Default 'sim-api-key'. */
+  apiKey?: string;
+  /** Calls per day; default 1000. */
+  quota?: number;
+  /** TCP port on 127.0.0.1; default 0 (a free port). */
+  port?: number;
+  /** Real ms before each cloud answer; default 5. */
+  latencyMs?: number;
+  faults?: CloudFaultsInput;
+}
+
+export interface SimStartResult {
+  /** LAN host:port; empty for a charger without LAN (lan: false). */
+  host: string;
+  /** LAN base URL; empty for a charger without LAN. */
+  url: string;
+  /** With `cloud`: the base URL clients use, ending in /kong/v2c_service. */
+  cloudUrl?: string;
+  /** With `cloud`: the key to send in the `apikey` header (a simulator fake). */
+  apiKey?: string;
 }
 
 export interface SimSnapshot {
@@ -50,27 +86,36 @@ export interface SimSnapshot {
   maxConcurrent: number;
   requestCount: number;
   writeCount: number;
+  cloud: CloudDeviceSnapshot;
 }
 
 const WRITABLE_NAMES = new Set(WRITABLE_KEYWORDS.map((k) => k.name));
+/** The firmware a cloud update installs. */
+const NEWEST_FIRMWARE: ProfileName = '2.5.0';
 
 export class TrydanSimulator {
   readonly clock: SimClock;
-  /** Shared with any future transport (cloud). */
+  /** Shared by the LAN server and the cloud. */
   readonly device: DeviceState;
+  /** The charger's cloud side: settings only the cloud reaches, RFID, sessions, link. */
+  readonly cloud: CloudDevice;
   private profile: FirmwareProfile;
   private readonly extraKeys: Record<string, number | string>;
   private readonly lan: LanServer;
+  private readonly serveLan: boolean;
+  /** The account this simulator created (cloud option) and therefore starts and stops. */
+  private readonly ownAccount: SimAccount | undefined;
   private started = false;
 
   constructor(options: TrydanSimulatorOptions = {}) {
     const now = options.now ?? Date.now;
-    this.clock = new SimClock({ startTime: options.startTime ?? defaultStartTime(now()), timeScale: options.timeScale ?? 1, now });
+    this.clock = options.clock ?? new SimClock({ startTime: options.startTime ?? defaultStartTime(now()), timeScale: options.timeScale ?? 1, now });
     this.profile = getProfile(options.firmware ?? '2.5.0');
     this.extraKeys = { ...options.extraKeys };
+    const environment = { ...DEFAULT_ENVIRONMENT, ...options.environment, ...(options.seed !== undefined ? { seed: options.seed } : {}) };
     this.device = new DeviceState({
       clock: this.clock,
-      environment: { ...DEFAULT_ENVIRONMENT, ...options.environment, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+      environment,
       identity: {
         ID: options.deviceId ?? 'SIMTRYDAN01',
         FirmwareVersion: this.profile.firmwareVersion,
@@ -81,6 +126,16 @@ export class TrydanSimulator {
       },
       carConnected: options.carConnected ?? true,
     });
+    this.cloud = new CloudDevice({
+      device: this.device,
+      seed: environment.seed,
+      ...(options.tag !== undefined ? { tag: options.tag } : {}),
+      ...(options.seededSessions !== undefined ? { seededSessions: options.seededSessions } : {}),
+      onFirmwareUpdate: () => {
+        if (compareVersions(this.profile.firmwareVersion, getProfile(NEWEST_FIRMWARE).firmwareVersion) < 0) this.setFirmware(NEWEST_FIRMWARE);
+      },
+    });
+    this.serveLan = options.lan ?? true;
     this.lan = new LanServer({
       device: {
         realTimeData: () => ({
@@ -96,19 +151,54 @@ export class TrydanSimulator {
       latencyMs: options.latencyMs ?? 30,
       control: createControlHandler(this),
     });
+    if (options.cloud) {
+      const c = options.cloud === true ? {} : options.cloud;
+      this.ownAccount = new SimAccount({
+        devices: [this],
+        clock: this.clock,
+        ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+        ...(c.quota !== undefined ? { quota: c.quota } : {}),
+        ...(c.port !== undefined ? { port: c.port } : {}),
+        ...(c.latencyMs !== undefined ? { latencyMs: c.latencyMs } : {}),
+        ...(c.faults !== undefined ? { faults: c.faults } : {}),
+      });
+    }
   }
 
-  /** Starts serving on 127.0.0.1. */
-  async start(): Promise<{ host: string; url: string }> {
+  /** Starts serving on 127.0.0.1: the LAN API (unless lan: false) and the own cloud account (with cloud). */
+  async start(): Promise<SimStartResult> {
     if (this.started) throw new Error('simulator already started');
     this.started = true;
-    const { host, port } = await this.lan.listen();
-    return { host: `${host}:${port}`, url: `http://${host}:${port}` };
+    const result: SimStartResult = { host: '', url: '' };
+    if (this.serveLan) {
+      const { host, port } = await this.lan.listen();
+      result.host = `${host}:${port}`;
+      result.url = `http://${host}:${port}`;
+    }
+    if (this.ownAccount) {
+      try {
+        Object.assign(result, await this.ownAccount.start());
+      } catch (err) {
+        await this.lan.close();
+        throw err;
+      }
+    }
+    return result;
   }
 
-  /** Closes the server, every socket and every pending answer. Safe to call twice. */
+  /** Closes the servers, every socket and every pending answer. Safe to call twice. A shared account is its owner's to stop. */
   async stop(): Promise<void> {
-    await this.lan.close();
+    await Promise.all([this.lan.close(), this.ownAccount?.stop()]);
+  }
+
+  /** The cloud account the charger belongs to: its own (cloud option) or one it was added to. */
+  get account(): SimAccount | undefined {
+    return this.cloud.account;
+  }
+
+  /** A card held to the charger's RFID reader; in learning mode it gets the learned name. */
+  swipeCard(code: string): SwipeOutcome {
+    return this.cloud.swipe(code);
   }
 
   /** Current keyword values, physics advanced to now. */
@@ -202,6 +292,7 @@ export class TrydanSimulator {
       maxConcurrent: this.maxConcurrent,
       requestCount: this.requests.length,
       writeCount: this.writes.length,
+      cloud: this.cloud.snapshot(),
     };
   }
 
