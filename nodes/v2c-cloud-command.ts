@@ -19,8 +19,9 @@ export = function (RED: NodeAPI): void {
     request(config, msg) {
       const named = config.command || (typeof (msg as { command?: unknown }).command === 'string' ? String((msg as { command?: unknown }).command) : '');
       if (!named) throw new InvalidInput(['no command: choose one in the node or set msg.command, e.g. "intensity"']);
-      if (!findEndpoint(named)) throw new InvalidInput([`"${named}" is not a V2C cloud command; the node's help lists them`]);
-      return { endpoint: named, params: paramsOf(msg.payload, named) };
+      const endpoint = findEndpoint(named);
+      if (!endpoint) throw new InvalidInput([`"${named}" is not a V2C cloud command; the node's help lists them`]);
+      return { endpoint: named, params: paramsOf(msg.payload, named, Object.keys(endpoint.params.shape).length > 0) };
     },
     output(_config, msg, result) {
       return Object.assign(msg, { payload: result.payload, command: result.endpoint, raw: result.raw });

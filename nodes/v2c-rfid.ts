@@ -32,7 +32,10 @@ export = function (RED: NodeAPI): void {
       const spec = ACTIONS[action];
       if (!spec) throw new InvalidInput([`"${action}" is not an RFID action; use ${Object.keys(ACTIONS).join(', ')}`]);
       // The reader takes a plain on/off payload; the others an object such as {code, tag}.
-      const params = action === 'reader' && (typeof msg.payload !== 'object' || msg.payload === null) ? { value: msg.payload } : paramsOf(msg.payload, `rfid ${action}`);
+      const params =
+        action === 'reader' && (typeof msg.payload !== 'object' || msg.payload === null)
+          ? { value: msg.payload }
+          : paramsOf(msg.payload, `rfid ${action}`, spec.keys.length > 0);
       const picked = Object.fromEntries(spec.keys.filter((k) => params[k] !== undefined).map((k) => [k, params[k]]));
       const extra = Object.keys(params).filter((k) => !spec.keys.includes(k));
       if (extra.length) throw new InvalidInput([`rfid ${action} does not take ${extra.join(', ')}; it takes ${spec.keys.join(', ') || 'nothing'}`]);

@@ -75,9 +75,12 @@ export function registerCloudNode<C extends { server: string }>(
   RED.nodes.registerType(type, CloudNode as unknown as NodeConstructor);
 }
 
-/** msg.payload as an object of parameters (empty when there is none). */
-export function paramsOf(payload: unknown, what: string): Record<string, unknown> {
-  if (payload === undefined || payload === null || payload === '') return {};
+/**
+ * msg.payload as an object of parameters. A call that takes none ignores the payload, so an
+ * inject's timestamp can trigger it; one that takes some needs an object.
+ */
+export function paramsOf(payload: unknown, what: string, takesParams = true): Record<string, unknown> {
+  if (!takesParams || payload === undefined || payload === null || payload === '') return {};
   if (typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
   throw new InvalidInput([`${what}: msg.payload must be an object of parameters, like {"value": 16}`]);
 }

@@ -5,7 +5,7 @@
 // after a 401 it keeps trying, slowly, because cloud outages gave valid keys 401 for days.
 // The ledger is plain data so it can be persisted and survive a restart.
 
-import { QuotaReserved, RateLimited } from '../trydan/cloud-errors';
+import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
 
@@ -72,7 +72,7 @@ export class CloudBudget {
     if (l.blockedUntil > this.clock.now() || l.remaining <= 0) throw new RateLimited(endpoint, l.blockedUntil || l.resetAt);
     if (priority === 'background') {
       if (l.remaining <= this.reserve) throw new QuotaReserved(endpoint, l.remaining);
-      if (l.authFailures > 0 && this.clock.now() < l.authRetryAt) throw new RateLimited(endpoint, l.authRetryAt);
+      if (l.authFailures > 0 && this.clock.now() < l.authRetryAt) throw new AuthFailed(endpoint);
     }
   }
 

@@ -21,8 +21,8 @@ export class CloudCharger implements ChargerApi {
 
   constructor(private readonly cloud: CloudAccess) {}
 
-  async realtime(): Promise<Reading> {
-    const result = await this.cloud.call('currentstatecharge', { priority: 'background' });
+  async realtime(priority: 'user' | 'background' = 'background'): Promise<Reading> {
+    const result = await this.cloud.call('currentstatecharge', { priority });
     return result.payload as Reading;
   }
 

@@ -11,7 +11,8 @@ import type { ChargerStatus } from './status';
 
 /** What the coordinator needs of a charger: the LanClient, the cloud (CloudCharger), or a fake in tests. */
 export interface ChargerApi {
-  realtime(): Promise<Reading>;
+  /** `user`: a person asked for this reading (the cloud may then use its reserve). */
+  realtime(priority?: 'user' | 'background'): Promise<Reading>;
   read(keyword: string): Promise<number | undefined>;
   write(keyword: string, value: number): Promise<void>;
   close(): Promise<void>;
@@ -199,7 +200,7 @@ export class Coordinator {
     this.pollWaiters = [];
     waiters.forEach((w) => this.active.add(w));
     try {
-      const reading = await this.lan.realtime();
+      const reading = await this.lan.realtime(waiters.length ? 'user' : 'background');
       this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
       waiters.forEach((w) => w.resolve(reading));
     } catch (err) {

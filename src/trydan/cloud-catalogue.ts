@@ -33,6 +33,10 @@ const switch01 = z.preprocess(
   (v) => (v === true || v === 'on' || v === 'true' ? 1 : v === false || v === 'off' || v === 'false' ? 0 : typeof v === 'string' ? Number(v) : v),
   z.union([z.literal(0), z.literal(1)], { error: 'expected 0 or 1 (true/false, "on"/"off")' }),
 );
+const flag = z.preprocess(
+  (v) => (v === true || v === 1 || v === '1' || v === 'on' || v === 'true' ? true : v === false || v === 0 || v === '0' || v === 'off' || v === 'false' ? false : v),
+  z.boolean({ error: 'expected true or false' }),
+);
 const int = (min: number, max: number, unit = '') =>
   z.coerce.number({ error: `expected a whole number ${min}..${max}${unit}` }).int(`expected a whole number ${min}..${max}${unit}`).min(min, `expected ${min}..${max}${unit}`).max(max, `expected ${min}..${max}${unit}`);
 const amount = (min: number, max: number, unit: string) =>
@@ -65,7 +69,7 @@ export const CLOUD_ENDPOINTS: readonly CloudEndpoint[] = [
   endpoint({ name: 'startchargekw', title: 'Start a charge that stops after kWh', group: 'control', method: 'POST', path: '/device/startchargekw', device: 'deviceId', params: z.object({ kw: amount(0, 200, 'kWh') }), reply: 'command' }),
   endpoint({ name: 'startchargeminutes', title: 'Start a charge that stops after minutes', group: 'control', method: 'POST', path: '/device/startchargeminutes', device: 'deviceId', params: z.object({ minutes: int(1, 1440, ' min') }), reply: 'command' }),
   // The 2025 spec's body; older documents used {timeStart, timeEnd, daysOfWeek}: only this entry changes if the server wants that.
-  endpoint({ name: 'timer', title: 'Program a charging timer', group: 'control', method: 'POST', path: '/device/timer', device: 'deviceId', params: z.object({ timerId: int(0, 99), start_time: hhmm, end_time: hhmm, active: z.coerce.boolean() }), body: ['start_time', 'end_time', 'active'], reply: 'command' }),
+  endpoint({ name: 'timer', title: 'Program a charging timer', group: 'control', method: 'POST', path: '/device/timer', device: 'deviceId', params: z.object({ timerId: int(0, 99), start_time: hhmm, end_time: hhmm, active: flag }), body: ['start_time', 'end_time', 'active'], reply: 'command' }),
   // Settings
   endpoint({ name: 'thirdparty_mode', title: 'Third-party API control mode', group: 'settings', method: 'POST', path: '/device/thirdparty_mode', device: 'deviceId', params: z.object({ mode: int(0, 10), value: switch01 }), reply: 'command' }),
   valueCommand('inst_type', 'Installation type: 0 single-phase, 1 three-phase, 2 photovoltaic', 'settings', choice(0, 1, 2)),

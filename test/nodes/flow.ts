@@ -10,14 +10,18 @@ helper.init(redModule);
 
 const dist = path.resolve(__dirname, '../../dist/nodes');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const nodes = ['v2c-config', 'v2c-realtime-in', 'v2c-write-out'].map((t) => require(path.join(dist, `${t}.js`)));
+export const nodes = ['v2c-config', 'v2c-realtime-in', 'v2c-write-out', 'v2c-cloud-command', 'v2c-rfid', 'v2c-statistics', 'v2c-power-profile', 'v2c-wifi-scan'].map((t) =>
+  require(path.join(dist, `${t}.js`)),
+);
 
 export { helper };
 
-export async function startSim(options: ConstructorParameters<typeof TrydanSimulator>[0] = {}): Promise<{ sim: TrydanSimulator; host: string }> {
+export async function startSim(
+  options: ConstructorParameters<typeof TrydanSimulator>[0] = {},
+): Promise<{ sim: TrydanSimulator; host: string; cloudUrl: string; apiKey: string }> {
   const sim = new TrydanSimulator({ latencyMs: 5, ...options });
-  const { host } = await sim.start();
-  return { sim, host };
+  const started = await sim.start();
+  return { sim, host: started.host, cloudUrl: started.cloudUrl ?? '', apiKey: started.apiKey ?? '' };
 }
 
 export const config = (host: string, extra: Record<string, unknown> = {}) => ({

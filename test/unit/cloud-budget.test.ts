@@ -59,13 +59,13 @@ describe('CloudBudget', () => {
     b.record(401, {});
     assert.equal(b.state, 'authFailed');
     assert.equal(b.rateLimit.remaining, 1000, 'a refused call costs nothing');
-    assert.equal(code(() => b.check('currentstatecharge', 'background')), 'RATE_LIMITED');
+    assert.equal(code(() => b.check('currentstatecharge', 'background')), 'AUTH_FAILED');
     assert.equal(code(() => b.check('intensity', 'user')), undefined, 'a person may always try');
     fake.tick(5 * 60_000);
     assert.equal(code(() => b.check('currentstatecharge', 'background')), undefined);
     b.record(401, {});
     fake.tick(5 * 60_000);
-    assert.equal(code(() => b.check('currentstatecharge', 'background')), 'RATE_LIMITED', 'the second wait is longer');
+    assert.equal(code(() => b.check('currentstatecharge', 'background')), 'AUTH_FAILED', 'the second wait is longer');
     fake.tick(10 * 60_000);
     assert.equal(code(() => b.check('currentstatecharge', 'background')), undefined);
     b.record(200, { remaining: 900 });
