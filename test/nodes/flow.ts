@@ -1,6 +1,7 @@
 // Shared pieces of the node tests: the runtime under test, our node modules (compiled, as
 // Node-RED loads them), a simulator per test, and small flow builders.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { TrydanSimulator } from '../../src/sim';
@@ -9,9 +10,11 @@ import { redModule } from '../helpers/red';
 helper.init(redModule);
 
 const dist = path.resolve(__dirname, '../../dist/nodes');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const nodes = ['v2c-config', 'v2c-realtime-in', 'v2c-write-out', 'v2c-cloud-command', 'v2c-rfid', 'v2c-statistics', 'v2c-power-profile', 'v2c-wifi-scan'].map((t) =>
-  require(path.join(dist, `${t}.js`)),
+/** Every node type the package registers, loaded from the build as Node-RED loads them. */
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+export const nodes = Object.keys(manifest['node-red'].nodes).map(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (t) => require(path.join(dist, `${t}.js`)),
 );
 
 export { helper };
