@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the package without hardware. Builds if needed, installs this package into a
-// throwaway Node-RED user dir (.demo/), starts the Trydan simulator and Node-RED with the
-// example flows wired to it, and stops both on Ctrl-C.
+// throwaway Node-RED user dir (.demo/), starts the Trydan simulator (LAN and cloud) and
+// Node-RED with the example flows wired to it, and stops both on Ctrl-C.
 //
 // Environment: V2C_DEMO_PORT (editor port, default 1880), V2C_DEMO_SIM_PORT (default 8180),
-// V2C_NODE_RED (another Node-RED package dir), V2C_DEMO_RESET=1 (fresh .demo/).
+// V2C_DEMO_CLOUD_PORT (simulated cloud, default 8181), V2C_NODE_RED (another Node-RED
+// package dir), V2C_DEMO_RESET=1 (fresh .demo/).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
-const { createHash } = require('node:crypto');
+const { createCipheriv, createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -15,7 +16,17 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const userDir = path.join(root, '.demo');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const EXAMPLES = ['Read telemetry', 'Manual control'];
+const EXAMPLES = [
+  "PV surplus with the charger's own meter",
+  'Read telemetry',
+  'Manual control',
+  'RFID cards',
+  'Charging statistics to a CSV file',
+  'Charge 10 kWh tonight',
+  'Quota-aware cloud commands',
+];
+/** Node-RED encrypts flows_cred.json with this (settings.js credentialSecret). */
+const CREDENTIAL_SECRET = 'v2c-demo';
 const started = Date.now();
 const isWindows = process.platform === 'win32';
 
@@ -75,6 +86,9 @@ function installIfNeeded() {
   say(`installing ${pkg.name} into .demo/ (npm install --install-links)`);
   const userPkg = path.join(userDir, 'package.json');
   if (!fs.existsSync(userPkg)) fs.writeFileSync(userPkg, JSON.stringify({ name: 'v2c-demo-user-dir', private: true }, null, 2) + '\n');
+  // npm calls a `file:` dependency of the same version "up to date" and keeps the old copy:
+  // remove it so the current build is copied in.
+  fs.rmSync(path.dirname(installedPkg), { recursive: true, force: true });
   const result = spawnSync(
     'npm',
     ['install', '--no-audit', '--no-fund', '--loglevel=error', '--omit=dev', '--install-links', root],
@@ -91,7 +105,9 @@ function writeSettings(port) {
     uiHost: '127.0.0.1',
     uiPort: port,
     flowFile: 'flows.json',
-    credentialSecret: 'v2c-demo',
+    credentialSecret: CREDENTIAL_SECRET,
+    // Relative file names in flows (the CSV example's v2c-sessions.csv) land in .demo/.
+    fileWorkingDirectory: userDir,
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false, ui: false },
     externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpdate: false, allowUpload: false } },
@@ -102,9 +118,11 @@ function writeSettings(port) {
   fs.writeFileSync(path.join(userDir, 'settings.js'), text);
 }
 
-/** The example flows, one tab each, sharing one config node pointed at the simulator. */
-function demoFlows(simHost) {
-  const configId = 'de30c0f16a7e0001';
+const CONFIG_ID = 'de30c0f16a7e0001';
+
+/** The example flows, one tab each, sharing one config node pointed at the simulator (LAN and cloud). */
+function demoFlows(simHost, cloudUrl) {
+  const configId = CONFIG_ID;
   const flows = [
     {
       id: configId,
@@ -112,7 +130,7 @@ function demoFlows(simHost) {
       name: 'Simulator',
       host: simHost,
       deviceId: '',
-      cloudUrl: 'https://v2c.cloud/kong/v2c_service',
+      cloudUrl,
       pollInterval: 5,
       idleInterval: 30,
       version: 1,
@@ -135,9 +153,9 @@ function demoFlows(simHost) {
   return flows;
 }
 
-function writeFlows(simHost) {
+function writeFlows(simHost, cloudUrl, apiKey) {
   const file = path.join(userDir, 'flows.json');
-  const text = JSON.stringify(demoFlows(simHost), null, 2) + '\n';
+  const text = JSON.stringify(demoFlows(simHost, cloudUrl), null, 2) + '\n';
   const stampFile = path.join(userDir, '.v2c-flows-written');
   if (fs.existsSync(file)) {
     const current = fs.readFileSync(file, 'utf8');
@@ -149,6 +167,19 @@ function writeFlows(simHost) {
   }
   fs.writeFileSync(file, text);
   fs.writeFileSync(stampFile, sha1(text));
+  writeCredentials({ [CONFIG_ID]: { apiKey } });
+}
+
+/**
+ * flows_cred.json as Node-RED writes it: the credentials by node id, as JSON, encrypted with
+ * aes-256-ctr under sha256(credentialSecret), a random IV in hex in front, base64 after it.
+ */
+function writeCredentials(credentials) {
+  const key = createHash('sha256').update(CREDENTIAL_SECRET).digest();
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-ctr', key, iv);
+  const encrypted = iv.toString('hex') + cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64');
+  fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify({ $: encrypted }, null, 4) + '\n');
 }
 
 function sha1(text) {
@@ -193,12 +224,15 @@ async function main() {
 
   const { TrydanSimulator } = require(path.join(root, 'dist', 'src', 'sim'));
   const simPort = await pickPort(Number(process.env.V2C_DEMO_SIM_PORT || 8180), 'the simulator');
-  const sim = new TrydanSimulator({ port: simPort, timeScale: 1, carConnected: true });
-  const { host: simHost, url: simUrl } = await sim.start();
+  const cloudPort = await pickPort(Number(process.env.V2C_DEMO_CLOUD_PORT || 8181), 'the simulated cloud');
+  const sim = new TrydanSimulator({ port: simPort, timeScale: 1, carConnected: true, cloud: { port: cloudPort } });
+  const { host: simHost, url: simUrl, cloudUrl, apiKey } = await sim.start();
 
   const uiPort = await pickPort(Number(process.env.V2C_DEMO_PORT || 1880), 'Node-RED');
+  // The simulated cloud starts a fresh day with a full quota: forget the last run's ledger.
+  fs.rmSync(path.join(userDir, '.v2c-trydan-quota.json'), { force: true });
   writeSettings(uiPort);
-  writeFlows(simHost);
+  writeFlows(simHost, cloudUrl, apiKey);
 
   const nodeRedDir = process.env.V2C_NODE_RED
     ? path.resolve(process.env.V2C_NODE_RED)
@@ -251,6 +285,7 @@ async function main() {
   console.log('');
   console.log(`  Node-RED editor: ${url}`);
   console.log(`  Simulator:       ${simUrl}  (state: ${simUrl}/_sim/state; flows use host ${simHost})`);
+  console.log(`  Simulated cloud: ${cloudUrl}  (API key "${apiKey}", already in the config node)`);
   console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open the Debug sidebar to see telemetry. Ctrl-C stops both.`);
   console.log('');
 }

@@ -23,7 +23,11 @@ export const redModule: string = require.resolve(nodeRedPath);
 export const nodeRedVersion: string = (JSON.parse(fs.readFileSync(path.join(nodeRedPath, 'package.json'), 'utf8')) as { version: string }).version;
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+export const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  'node-red': { nodes: Record<string, string> };
+};
 
 /** A port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {
