@@ -91,6 +91,8 @@ export = function (RED: NodeAPI): void {
       });
     };
 
+    this.rateLimit = () => budget?.rateLimit;
+
     this.cloudCall = async (endpoint: string, call: CloudCall = {}): Promise<CloudResult> => {
       if (!cloud) throw new InvalidInput([`${endpoint} needs the V2C cloud: set an API key in the config node`]);
       // Check the parameters before spending a call on finding the device ID.

@@ -37,7 +37,9 @@ export = function (RED: NodeAPI): void {
     const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
       const changed = changedKeys(lastSent, reading).filter((k) => !ignored.has(k));
       lastSent = reading;
-      return Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed, source: server.transport });
+      const out = Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed, source: server.transport });
+      // Readings that cost a cloud call say how many are left, like every cloud message.
+      return server.transport === 'cloud' ? Object.assign(out, { rateLimit: server.rateLimit() }) : out;
     };
 
     const listener = {

@@ -57,6 +57,7 @@ export = function (RED: NodeAPI): void {
         .then((result) => {
           const out = msg as typeof msg & { unverified?: string[] };
           out.payload = result.values;
+          if (server.transport === 'cloud') Object.assign(out, { rateLimit: server.rateLimit() });
           if (result.unverified.length) out.unverified = result.unverified;
           else delete out.unverified;
           status.succeeded();

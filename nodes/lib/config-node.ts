@@ -16,6 +16,8 @@ export interface V2cConfigNode extends Node<{ apiKey?: string }> {
   write(values: Record<string, number>): Promise<WriteResult>;
   /** How telemetry and writes reach the charger. */
   transport: 'lan' | 'cloud' | 'none';
+  /** The account's quota as msg.rateLimit shows it; undefined without a cloud key. */
+  rateLimit(): { limit: number; remaining: number; reset: string } | undefined;
   /** Any cloud catalogue endpoint; the device ID is filled in when not given. */
   cloudCall(endpoint: string, call?: CloudCall): Promise<CloudResult>;
 }

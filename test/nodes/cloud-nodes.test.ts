@@ -137,12 +137,14 @@ describe('cloud nodes through the runtime, against the simulated cloud', functio
     helper.getNode('caught').on('input', (m: Msg) => caught.push(m));
     const first = await waitFor('cloud telemetry', () => telemetry[0]);
     assert.equal(first.source, 'cloud');
+    assert.equal(typeof first.rateLimit?.remaining, 'number', 'a cloud reading carries msg.rateLimit');
     assert.equal(first.payload.ChargeState, sim.state.ChargeState);
     assert.ok(Math.abs(first.payload.ChargePower - sim.state.ChargePower) < 50, `${first.payload.ChargePower} W ≈ ${sim.state.ChargePower} W`);
     assert.equal(typeof first.payload.charging, 'boolean');
     helper.getNode('w').receive({ payload: { Paused: 1, Intensity: 10 } } as never);
     await waitFor('cloud write', () => written[0] || caught[0]);
     assert.deepEqual(written[0]?.payload, { Paused: 1, Intensity: 10 });
+    assert.equal(typeof written[0]?.rateLimit?.remaining, 'number', 'a cloud write carries msg.rateLimit');
     assert.equal(sim.state.Paused, 1, 'a cloud pause pauses the charger');
     assert.equal(sim.state.Intensity, 10);
     helper.getNode('w').receive({ payload: { MinIntensity: 8 } } as never);
