@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import type { CloudHttpRequest } from './cloud-gateway';
 import type { CloudAnswer } from './cloud-replies';
 import { readBody } from './http-json';
-import { LOOPBACK, type ControlHandler } from './lan-server';
+import type { ControlHandler } from './lan-server';
+import { closeServer, listenOnLoopback, trackSockets } from './loopback';
 
 export interface CloudServerOptions {
   handle: (req: CloudHttpRequest) => CloudAnswer;
@@ -24,7 +25,7 @@ export class CloudServer {
   private readonly control: ControlHandler | undefined;
   private readonly port: number;
   private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets: Set<Socket>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: CloudServerOptions) {
@@ -33,10 +34,7 @@ export class CloudServer {
     this.port = options.port ?? 0;
     this.latencyMs = options.latencyMs ?? 5;
     this.server = http.createServer((req, res) => this.onRequest(req, res));
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.sockets = trackSockets(this.server);
   }
 
   get listening(): boolean {
@@ -44,34 +42,12 @@ export class CloudServer {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(this.port, LOOPBACK, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        if (address === null || typeof address === 'string') {
-          reject(new Error('cloud server has no TCP address'));
-          return;
-        }
-        resolve({ host: LOOPBACK, port: address.port });
-      });
-    });
+    return listenOnLoopback(this.server, this.port, 'cloud server');
   }
 
   /** Stops listening, drops pending answers and destroys every socket, keep-alive ones too. */
   close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    return new Promise((resolve) => {
-      if (!this.server.listening) {
-        for (const s of this.sockets) s.destroy();
-        resolve();
-        return;
-      }
-      this.server.close(() => resolve());
-      for (const s of this.sockets) s.destroy();
-    });
+    return closeServer(this.server, this.sockets, this.timers);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -5,6 +5,7 @@
 
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
+import { closeServer, listenOnLoopback, trackSockets } from './loopback';
 import { pushCapped } from './capped-log';
 
 export type MalformedKind = 'truncated' | 'html';
@@ -116,7 +117,7 @@ const text = (body: string): Answer => ({ status: 200, body, contentType: TEXT }
 const HTML_GARBAGE = '<html><head><title>Error</title></head><body><h1>500 Internal Server Error</h1></body></html>';
 
 /** Listens on 127.0.0.1 only: the simulator never serves beyond the local machine. */
-export const LOOPBACK = '127.0.0.1';
+export { LOOPBACK } from './loopback';
 
 export class LanServer {
   readonly requests: RequestRecord[] = [];
@@ -129,7 +130,7 @@ export class LanServer {
   private readonly control: ControlHandler | undefined;
   private readonly port: number;
   private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets: Set<Socket>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: LanServerOptions) {
@@ -138,10 +139,7 @@ export class LanServer {
     this.port = options.port ?? 0;
     this.latencyMs = options.latencyMs ?? 30;
     this.server = http.createServer((req, res) => this.onRequest(req, res));
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.sockets = trackSockets(this.server);
   }
 
   /** Highest number of device requests in flight at once; 1 with a well-behaved client. */
@@ -159,35 +157,13 @@ export class LanServer {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(this.port, LOOPBACK, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        if (address === null || typeof address === 'string') {
-          reject(new Error('simulator server has no TCP address'));
-          return;
-        }
-        resolve({ host: LOOPBACK, port: address.port });
-      });
-    });
+    return listenOnLoopback(this.server, this.port, 'simulator server');
   }
 
   /** Stops listening, drops pending answers and destroys every socket, keep-alive ones too. */
   close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
     this.inFlightCount = 0;
-    return new Promise((resolve) => {
-      if (!this.server.listening) {
-        for (const s of this.sockets) s.destroy();
-        resolve();
-        return;
-      }
-      this.server.close(() => resolve());
-      for (const s of this.sockets) s.destroy();
-    });
+    return closeServer(this.server, this.sockets, this.timers);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
