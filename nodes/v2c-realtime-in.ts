@@ -4,7 +4,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
 import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
-import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { statusView } from './lib/status';
 
@@ -22,16 +22,12 @@ export = function (RED: NodeAPI): void {
   function V2cRealtimeIn(this: Node, def: RealtimeDef): void {
     RED.nodes.createNode(this, def);
     const config = migrate(def, DEFAULTS);
-    const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
+    const server = chargerOf(RED, this, config.server);
     // The ignore list only matters for "only on change".
     const ignored = new Set(config.output === 'change' ? String(config.ignore).split(',').map((s) => s.trim()).filter(Boolean) : []);
     let lastSent: Reading | undefined;
 
-    if (!server) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
-      this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
-      return;
-    }
+    if (!server) return;
     const status = statusView(RED, this);
 
     const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {

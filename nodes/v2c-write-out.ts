@@ -5,7 +5,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { CLOUD_WRITES } from '../src/trydan/cloud-catalogue';
 import { InvalidInput } from '../src/trydan/errors';
 import { validateWrite } from '../src/trydan/keywords';
-import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { requestFrom } from './lib/write-request';
 import { statusView } from './lib/status';
@@ -31,13 +31,9 @@ export = function (RED: NodeAPI): void {
   function V2cWriteOut(this: Node, def: WriteDef): void {
     RED.nodes.createNode(this, def);
     const config = migrate(def, DEFAULTS);
-    const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
+    const server = chargerOf(RED, this, config.server);
 
-    if (!server) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
-      this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
-      return;
-    }
+    if (!server) return;
     const status = statusView(RED, this);
 
     const deregister = server.register({ status: (s) => status.charger(s) });

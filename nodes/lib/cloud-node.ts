@@ -6,7 +6,7 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { CloudResult } from '../../src/trydan/cloud-client';
 import { InvalidInput } from '../../src/trydan/errors';
-import type { NodeConstructor, V2cConfigNode } from './config-node';
+import { type NodeConstructor, chargerOf } from './config-node';
 import { statusView } from './status';
 
 export interface CloudRequest {
@@ -32,12 +32,8 @@ export function registerCloudNode<C extends { server: string }>(
   function CloudNode(this: Node, def: C): void {
     RED.nodes.createNode(this, def as never);
     const config = prepare(def);
-    const server = RED.nodes.getNode(config.server) as V2cConfigNode | null;
-    if (!server) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
-      this.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
-      return;
-    }
+    const server = chargerOf(RED, this, config.server);
+    if (!server) return;
     const status = statusView(RED, this);
     const deregister = server.register({ status: (s) => status.charger(s) });
 

@@ -24,3 +24,16 @@ export interface V2cConfigNode extends Node<{ apiKey?: string }> {
 
 /** registerType's typing cannot express a node's own members; node files cast to this. */
 export type NodeConstructor = Parameters<NodeAPI['nodes']['registerType']>[1];
+
+/**
+ * The config node a node points at. Without one the node says so in its status and fails
+ * every message with a clear error, so nothing is silently dropped.
+ */
+export function chargerOf(RED: NodeAPI, node: Node, id: string): V2cConfigNode | null {
+  const server = RED.nodes.getNode(id) as V2cConfigNode | null;
+  if (!server) {
+    node.status({ fill: 'red', shape: 'ring', text: RED._('common.status.noConfig') });
+    node.on('input', (_msg, _send, done) => done(new Error(RED._('common.errors.noConfig'))));
+  }
+  return server;
+}
