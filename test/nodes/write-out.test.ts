@@ -88,6 +88,19 @@ describe('v2c-write-out through the runtime', function () {
     });
   }
 
+  it('without a charger chosen, says so and fails each message', async () => {
+    await helper.load(nodes, [
+      { id: 'w', type: 'v2c-write-out', server: '', keyword: '', wires: [[]] },
+      { id: 'c', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const caught = collect('caught');
+    assert.equal(helper.getNode('w').status.lastCall.args[0].text, 'common.status.noConfig');
+    helper.getNode('w').receive({ payload: { Intensity: 10 } } as never);
+    const err = await waitFor('the error', () => caught[0]);
+    assert.match(err.error!.message, /noConfig/);
+  });
+
   it('reports a write the charger rejects', async () => {
     await helper.load(nodes, flow());
     const caught = collect('caught');
