@@ -1,0 +1,204 @@
+// v2c-surplus: the PV surplus controller as a node. Meter readings and commands come in as
+// messages; with a charger (v2c-config) linked, the car's power and the charger's state come
+// from its telemetry, and its own meter can be the grid source. Output 1 carries write
+// commands for v2c-write-out, only when something must change; output 2 reports every decision.
+//
+// Time: the controller runs on a clock (src/surplus is pure). Here it is Date.now, unless the
+// runtime setting `v2cSurplusClock: {now, tickMs}` supplies another (tests and demos that run
+// the simulator faster than real time: then the controller's timers count simulated time).
+
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
+import type { ChargerStatus } from '../src/coordinator/status';
+import { InvalidInput } from '../src/trydan/errors';
+import { type Reading, isCarConnected } from '../src/trydan/telemetry';
+import {
+  type ChargerView,
+  type Decision,
+  DEFAULT_METER,
+  DEFAULT_SETTINGS,
+  GRID_FORMATS,
+  GridAssembler,
+  type MeterOptions,
+  type Sample,
+  SETTINGS,
+  SurplusController,
+  type SurplusSettings,
+  readMessage,
+  reportOf,
+  settingsFrom,
+  statusOf,
+} from '../src/surplus';
+import { type NodeConstructor, chargerOf } from './lib/config-node';
+import { migrate } from './lib/migrate';
+import { chargerStatus, errorStatus } from './lib/status';
+
+const GRID_SOURCES = ['message', 'charger', 'chargerHouse'] as const;
+type GridSource = (typeof GRID_SOURCES)[number];
+
+interface SurplusDef extends NodeDef {
+  server?: string;
+  gridSource: GridSource;
+  gridFormat: MeterOptions['gridFormat'];
+  unit: MeterOptions['unit'];
+  invertGrid: boolean;
+  invertBattery: boolean;
+  dryRun: boolean;
+  version?: number;
+}
+
+// Node properties beyond the controller's settings table (src/surplus/settings.ts).
+const NODE_DEFAULTS = {
+  server: '',
+  gridSource: 'message' as GridSource,
+  ...DEFAULT_METER,
+  dryRun: false,
+  ...Object.fromEntries(Object.entries(DEFAULT_SETTINGS).map(([k, v]) => [k, v ?? ''])),
+};
+
+/** The runtime setting that replaces the clock: `v2cSurplusClock: {now: () => ms, tickMs}`. */
+interface ClockSetting {
+  now?: unknown;
+  tickMs?: unknown;
+}
+
+const FIELDS = ['Paused', 'Intensity', 'PauseDynamic', 'ChargeMode', 'MinIntensity', 'MaxIntensity'] as const;
+
+/** What the controller takes from a charger reading. */
+function sampleOf(r: Reading, source: GridSource, invertGrid: boolean): Sample {
+  const sample: Sample = {};
+  const charger: ChargerView = {};
+  for (const f of FIELDS) if (typeof r[f] === 'number') charger[f] = r[f];
+  sample.charger = charger;
+  if (typeof r.ChargeState === 'number') sample.carConnected = isCarConnected(r);
+  const car = typeof r.ChargePower === 'number' ? r.ChargePower : undefined;
+  if (car !== undefined) sample.carW = car;
+  if (source === 'charger' && typeof r.GridPower === 'number') sample.gridW = r.GridPower * (invertGrid ? -1 : 1);
+  if (source === 'chargerHouse' && typeof r.HousePower === 'number' && typeof r.FVPower === 'number' && car !== undefined) {
+    sample.gridW = r.HousePower + car - r.FVPower;
+    sample.pvW = r.FVPower;
+  }
+  return sample;
+}
+
+function pick(config: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => n in config).map((n) => [n, config[n]]));
+}
+
+function meterFrom(config: Record<string, unknown>): MeterOptions {
+  const problems: string[] = [];
+  const gridFormat = config.gridFormat as MeterOptions['gridFormat'];
+  if (!GRID_FORMATS.includes(gridFormat)) problems.push(`gridFormat: ${JSON.stringify(config.gridFormat)} is not one of ${GRID_FORMATS.join(', ')}`);
+  if (config.unit !== 'W' && config.unit !== 'kW') problems.push(`unit: ${JSON.stringify(config.unit)} is not W or kW`);
+  if (!GRID_SOURCES.includes(config.gridSource as GridSource)) problems.push(`gridSource: ${JSON.stringify(config.gridSource)} is not one of ${GRID_SOURCES.join(', ')}`);
+  if (problems.length) throw new InvalidInput(problems);
+  const flag = (v: unknown) => v === true || v === 'true';
+  return { gridFormat, unit: config.unit as MeterOptions['unit'], invertGrid: flag(config.invertGrid), invertBattery: flag(config.invertBattery) };
+}
+
+export = function (RED: NodeAPI): void {
+  const hook = (RED.settings as unknown as { v2cSurplusClock?: ClockSetting }).v2cSurplusClock;
+  const now: () => number = typeof hook?.now === 'function' ? (hook.now as () => number) : Date.now;
+  const tickMs = typeof hook?.tickMs === 'number' && hook.tickMs > 0 ? hook.tickMs : 1000;
+
+  function V2cSurplus(this: Node, def: SurplusDef): void {
+    RED.nodes.createNode(this, def);
+    const config = migrate(def, NODE_DEFAULTS as Partial<SurplusDef>) as SurplusDef & Record<string, unknown>;
+    const topic = config.name || 'v2c-surplus';
+    const dryRun = config.dryRun === true || (config.dryRun as unknown) === 'true';
+    // The charger is optional; one that is selected but missing fails like in every other node.
+    const server = config.server ? chargerOf(RED, this, config.server) : null;
+    if (config.server && !server) return;
+
+    let settings: SurplusSettings;
+    let meter: MeterOptions;
+    try {
+      meter = meterFrom(config);
+      settings = settingsFrom(pick(config, Object.keys(SETTINGS)));
+      if (config.gridSource !== 'message' && !server) throw new InvalidInput([RED._('v2c-surplus.errors.needsCharger')]);
+    } catch (err) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('v2c-surplus.status.badSettings') });
+      this.error(RED._('v2c-surplus.errors.badSettings', { error: (err as Error).message }));
+      this.on('input', (_msg, _send, done) => done(err as Error));
+      return;
+    }
+
+    const controller = new SurplusController(settings, { now: now(), dryRun, waitForCharger: server !== null });
+    let grid = new GridAssembler(meter.gridFormat, settings.staleTimeout * 1000);
+    let charger: ChargerStatus | undefined;
+    let last: Decision | undefined;
+    let latest: Decision | undefined;
+    let failure: NodeStatus | undefined;
+    let shown = '';
+
+    const showStatus = (): void => {
+      let status: NodeStatus = {};
+      if (failure) status = failure;
+      // A charger that cannot be reached is the news, whatever the controller decides.
+      else if (charger && (charger.state === 'offline' || charger.state === 'unconfigured')) status = chargerStatus(RED, charger);
+      else if (latest) {
+        const s = statusOf(latest, dryRun);
+        const text = RED._(`v2c-surplus.status.${s.key}`, s.params);
+        status = { fill: s.fill, shape: s.shape, text: dryRun ? RED._('v2c-surplus.status.dryRun', { text }) : text };
+      }
+      const key = JSON.stringify(status);
+      if (key === shown) return;
+      shown = key;
+      this.status(status);
+    };
+
+    type Send = (msgs: Array<NodeMessage | null>) => void;
+    const emit = (d: Decision, send: Send, msg: NodeMessage = {}): void => {
+      const command = d.command && !dryRun ? { topic, payload: d.command } : null;
+      send([command, Object.assign(msg, { topic, payload: reportOf(d, dryRun) })]);
+      last = latest = d;
+      showStatus();
+    };
+    const sendOut: Send = (msgs) => this.send(msgs);
+
+    const deregister = server?.register({
+      telemetry: (reading) => emit(controller.update(sampleOf(reading, config.gridSource, meter.invertGrid), now()), sendOut),
+      status: (s) => {
+        charger = s;
+        showStatus();
+      },
+    });
+
+    this.on('input', (msg, send, done) => {
+      try {
+        const parsed = readMessage(msg as Parameters<typeof readMessage>[0], meter);
+        if (config.gridSource !== 'message' && Object.keys(parsed.parts).length > 0) throw new InvalidInput([RED._('v2c-surplus.errors.gridFromCharger')]);
+        const next = parsed.settings ? settingsFrom(parsed.settings, controller.settings) : undefined;
+        const t = now();
+        if (next && next.staleTimeout !== controller.settings.staleTimeout) grid = new GridAssembler(meter.gridFormat, next.staleTimeout * 1000);
+        const gridW = grid.add(parsed.parts, t);
+        const sample = gridW === undefined ? parsed.sample : { ...parsed.sample, gridW };
+        const decision = controller.update(sample, t, { ...(parsed.mode ? { mode: parsed.mode } : {}), ...(next ? { settings: next } : {}) });
+        failure = undefined;
+        emit(decision, send as Send, msg);
+        done();
+      } catch (err) {
+        failure = errorStatus(RED, err);
+        showStatus();
+        done(err as Error);
+      }
+    });
+
+    // Timers and the stale-meter watchdog run without messages; report only what changed.
+    const timer = setInterval(() => {
+      const d = controller.tick(now());
+      if (d.command || !last || d.state !== last.state || d.reason !== last.reason || d.setpoint !== last.setpoint || d.mode !== last.mode) emit(d, sendOut);
+      else {
+        latest = d;
+        showStatus();
+      }
+    }, tickMs);
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      clearInterval(timer);
+      deregister?.();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('v2c-surplus', V2cSurplus as unknown as NodeConstructor);
+};

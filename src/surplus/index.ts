@@ -1,0 +1,26 @@
+// The PV surplus controller (DESIGN: src/surplus): pure logic, no Node-RED, no I/O.
+
+export { availablePower, type Available, type PowerSnapshot } from './available';
+export { CONTROL_KEYWORDS, CommandTracker, type ChargerView, type Command, type ControlKeyword } from './commands';
+export { SETTLE_MS, SurplusController, type Decision, type Sample, type Timers } from './controller';
+export { DEFAULT_METER, GRID_FORMATS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
+export { REASONS, clock, reasonText, type ReasonCode, type ReasonParams, type State } from './reasons';
+export { reportOf, statusOf, type Report, type StatusKey } from './report';
+export { roundAmps, roundUpShare } from './rounding';
+export {
+  DEFAULT_SETTINGS,
+  MODES,
+  ROUNDINGS,
+  SETTINGS,
+  STALE_ACTIONS,
+  parseMode,
+  settingsFrom,
+  toNumber,
+  type Mode,
+  type Rounding,
+  type SettingName,
+  type SettingSpec,
+  type StaleAction,
+  type SurplusSettings,
+} from './settings';
+export { AsymmetricSmoother } from './smoothing';

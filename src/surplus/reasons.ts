@@ -1,0 +1,63 @@
+// Why the controller does what it does: one code per reason, each with the sentence a person
+// reads in the decision report. Codes are stable for flows to switch on; texts may improve.
+
+import type { StaleAction } from './settings';
+
+export type State = 'off' | 'noCar' | 'waitingForMeter' | 'waiting' | 'starting' | 'charging' | 'stopping' | 'phaseSwitch' | 'stale';
+
+export interface ReasonParams {
+  /** Smoothed surplus the car could use, W. */
+  surplusW?: number;
+  /** Threshold in play, W. */
+  neededW?: number;
+  amps?: number;
+  phases?: number;
+  /** Time left on the timer in play, or a configured duration, s. */
+  seconds?: number;
+  staleAction?: StaleAction;
+}
+
+const w = (p: ReasonParams, key: 'surplusW' | 'neededW') => `${Math.round(p[key] ?? 0)} W`;
+const t = (p: ReasonParams) => clock(p.seconds ?? 0);
+const STALE_TEXT: Record<StaleAction, string> = {
+  hold: 'holding, at most the minimum current',
+  minimum: 'charging at the minimum current',
+  pause: 'paused',
+};
+
+export const REASONS = {
+  modeOff: () => 'mode off: charging paused',
+  noCar: () => 'no car connected',
+  waitingForMeter: () => 'waiting for the first grid reading',
+  waitingForCharger: () => "waiting for the charger's first reading",
+  noSurplus: (p: ReasonParams) => `surplus ${w(p, 'surplusW')}, ${w(p, 'neededW')} needed to start`,
+  startDelay: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} reaches ${w(p, 'neededW')}: start in ${t(p)}`,
+  minPause: (p: ReasonParams) => `surplus enough, but keeping the minimum pause: start in ${t(p)}`,
+  started: (p: ReasonParams) => `started: surplus ${w(p, 'surplusW')} reached ${w(p, 'neededW')} long enough`,
+  surplus: (p: ReasonParams) => `charging ${p.amps} A on ${p.phases} phase${p.phases === 1 ? '' : 's'} from surplus ${w(p, 'surplusW')}`,
+  maxCurrent: (p: ReasonParams) => `charging at the maximum ${p.amps} A, surplus ${w(p, 'surplusW')}`,
+  stopDelay: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')}: minimum current, stop in ${t(p)}`,
+  minChargeTime: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')}: minimum current for the minimum charge time, ${t(p)} left`,
+  stopped: (p: ReasonParams) => `paused: surplus ${w(p, 'surplusW')} stayed below ${w(p, 'neededW')}`,
+  minimum: (p: ReasonParams) => `min+PV: minimum ${p.amps} A, surplus ${w(p, 'surplusW')} is less`,
+  fast: (p: ReasonParams) => `fast: maximum ${p.amps} A`,
+  stale: (p: ReasonParams) => `no grid reading for ${t(p)}: ${STALE_TEXT[p.staleAction ?? 'hold']}`,
+  phaseUp: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} carries 3 phases: switch in ${t(p)}`,
+  phaseDown: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} too low for 3 phases: switch to 1 in ${t(p)}`,
+  phaseSwitch: (p: ReasonParams) => `switching to ${p.phases} phase${p.phases === 1 ? '' : 's'}: resume in ${t(p)}`,
+} as const;
+
+export type ReasonCode = keyof typeof REASONS;
+
+export function reasonText(code: ReasonCode, params: ReasonParams): string {
+  return REASONS[code](params);
+}
+
+/** Seconds as m:ss (h:mm:ss from an hour), rounded up so "0:00" means now. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

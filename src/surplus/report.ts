@@ -1,0 +1,70 @@
+// What the node shows of a decision: the report on output 2 (numbers rounded for people, the
+// command and whether it went out) and the few words of the node status, as catalogue keys.
+
+import type { Decision, Timers } from './controller';
+import { clock } from './reasons';
+
+export interface Report extends Omit<Decision, 'timers' | 'surplus'> {
+  surplus: Decision['surplus'];
+  timers: Timers;
+  /** The command went to output 1 (false in a dry run or when there was none). */
+  sent: boolean;
+  dryRun: boolean;
+}
+
+const watts = (w: number | null) => (w === null ? null : Math.round(w));
+const seconds = (s: number | null) => (s === null ? null : Math.ceil(s));
+
+export function reportOf(d: Decision, dryRun: boolean): Report {
+  const timers = Object.fromEntries(Object.entries(d.timers).map(([k, v]) => [k, seconds(v)])) as unknown as Timers;
+  return {
+    ...d,
+    surplus: {
+      ...d.surplus,
+      rawW: watts(d.surplus.rawW),
+      smoothedW: watts(d.surplus.smoothedW),
+      gridW: watts(d.surplus.gridW),
+      pvW: watts(d.surplus.pvW),
+      batteryW: watts(d.surplus.batteryW),
+      carW: watts(d.surplus.carW),
+    },
+    timers,
+    dataAge: Math.round(d.dataAge * 10) / 10,
+    sent: d.command !== null && !dryRun,
+    dryRun,
+  };
+}
+
+export interface StatusKey {
+  fill: 'green' | 'yellow' | 'grey' | 'blue' | 'red';
+  shape: 'dot' | 'ring';
+  /** Key under v2c-surplus.status in the message catalogue. */
+  key: string;
+  params: Record<string, string | number>;
+}
+
+/** "PV 9 A", "start in 0:45", "stale meter": the state in a few words. */
+export function statusOf(d: Decision, dryRun: boolean): StatusKey {
+  const shape = dryRun ? 'ring' : 'dot';
+  const time = (s: number | null) => clock(s ?? 0);
+  switch (d.state) {
+    case 'charging':
+      return { fill: 'green', shape, key: d.mode === 'pv' ? 'pv' : d.mode, params: { amps: d.setpoint, phases: d.phases === 3 ? ' ×3' : '' } };
+    case 'starting':
+      return { fill: 'yellow', shape, key: 'startIn', params: { time: time(d.timers.startIn) } };
+    case 'stopping':
+      return { fill: 'yellow', shape, key: 'stopIn', params: { time: time(d.timers.stopIn), amps: d.setpoint } };
+    case 'phaseSwitch':
+      return { fill: 'yellow', shape, key: 'phaseSwitch', params: { phases: d.phases, time: time(d.timers.settleLeft) } };
+    case 'stale':
+      return { fill: 'red', shape, key: 'stale', params: {} };
+    case 'waitingForMeter':
+      return { fill: 'grey', shape: 'ring', key: d.reason === 'waitingForCharger' ? 'waitingForCharger' : 'waitingForMeter', params: {} };
+    case 'waiting':
+      return { fill: 'blue', shape: 'ring', key: 'waiting', params: {} };
+    case 'noCar':
+      return { fill: 'grey', shape: 'ring', key: 'noCar', params: {} };
+    case 'off':
+      return { fill: 'grey', shape: 'ring', key: 'off', params: {} };
+  }
+}

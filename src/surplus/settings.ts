@@ -1,0 +1,172 @@
+// The controller's settings: one table with each setting's default, range and meaning. It
+// drives validation here, the node's defaults (a test holds the editor to it) and the help.
+// Defaults follow evcc where evcc has the setting (6-16 A, 1 min start, 3 min stop delays,
+// rounding down); the rest are ours and are what the replayed days in bench/ were run with.
+
+import { InvalidInput } from '../trydan/errors';
+
+export const MODES = ['pv', 'minpv', 'fast', 'off'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const ROUNDINGS = ['noImport', 'nearest', 'pvRatio'] as const;
+export type Rounding = (typeof ROUNDINGS)[number];
+
+export const STALE_ACTIONS = ['hold', 'minimum', 'pause'] as const;
+export type StaleAction = (typeof STALE_ACTIONS)[number];
+
+interface NumberSetting {
+  readonly kind: 'number';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit?: string;
+  readonly description: string;
+}
+/** A number that may be left empty: then the controller works it out (e.g. the minimum current's power). */
+interface AutoNumberSetting extends Omit<NumberSetting, 'kind' | 'default'> {
+  readonly kind: 'auto';
+  readonly default: null;
+}
+interface ChoiceSetting {
+  readonly kind: 'choice';
+  readonly default: string | number;
+  readonly choices: readonly (string | number)[];
+  readonly description: string;
+}
+interface SwitchSetting {
+  readonly kind: 'switch';
+  readonly default: boolean;
+  readonly description: string;
+}
+export type SettingSpec = NumberSetting | AutoNumberSetting | ChoiceSetting | SwitchSetting;
+
+export const SETTINGS = {
+  mode: { kind: 'choice', default: 'pv', choices: MODES, description: 'pv: surplus only; minpv: never pause, minimum current plus surplus; fast: maximum current; off: paused' },
+  minCurrent: { kind: 'number', default: 6, min: 6, max: 32, unit: 'A', description: 'lowest charging current (raised to the charger\'s MinIntensity)' },
+  maxCurrent: { kind: 'number', default: 16, min: 6, max: 32, unit: 'A', description: 'highest charging current (lowered to the charger\'s MaxIntensity)' },
+  phases: { kind: 'choice', default: 1, choices: [1, 3], description: 'phases the car charges on (without phase switching)' },
+  voltage: { kind: 'number', default: 230, min: 100, max: 450, unit: 'V', description: 'voltage per phase' },
+  phaseSwitching: { kind: 'switch', default: false, description: 'switch between 1 and 3 phases with ChargeMode, by surplus' },
+  phaseSettle: { kind: 'number', default: 60, min: 0, max: 600, unit: 's', description: 'pause around a phase switch' },
+  startSurplus: { kind: 'auto', default: null, min: 0, max: 50000, unit: 'W', description: 'surplus needed to start; empty: the minimum current\'s power' },
+  startDelay: { kind: 'number', default: 60, min: 0, max: 3600, unit: 's', description: 'how long the surplus must last before starting' },
+  stopSurplus: { kind: 'auto', default: null, min: -50000, max: 50000, unit: 'W', description: 'below this surplus the stop timer runs; empty: the minimum current\'s power' },
+  stopDelay: { kind: 'number', default: 180, min: 0, max: 3600, unit: 's', description: 'how long the surplus must stay low before pausing' },
+  minChargeTime: { kind: 'number', default: 0, min: 0, max: 7200, unit: 's', description: 'shortest charge once started' },
+  minPause: { kind: 'number', default: 300, min: 0, max: 7200, unit: 's', description: 'shortest pause once paused (protects cars that dislike frequent restarts)' },
+  rounding: { kind: 'choice', default: 'noImport', choices: ROUNDINGS, description: 'current from surplus: round down (no import), to the nearest amp, or up when the PV ratio of the next amp is covered' },
+  pvRatio: { kind: 'number', default: 70, min: 0, max: 100, unit: '%', description: 'share of the next amp that PV must cover to round up (rounding "pvRatio")' },
+  riseTime: { kind: 'number', default: 30, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus rises' },
+  fallTime: { kind: 'number', default: 5, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus falls' },
+  gridAllowance: { kind: 'number', default: 0, min: -10000, max: 10000, unit: 'W', description: 'grid import tolerated (negative: export kept back)' },
+  batteryPrioritySoc: { kind: 'number', default: 0, min: 0, max: 100, unit: '%', description: 'below this home-battery charge its charging power is not surplus; 0: the car comes first' },
+  batteryMargin: { kind: 'number', default: 100, min: 0, max: 5000, unit: 'W', description: 'surplus left to a charging battery with priority' },
+  staleTimeout: { kind: 'number', default: 60, min: 5, max: 3600, unit: 's', description: 'no grid reading for this long: the meter is stale' },
+  staleAction: { kind: 'choice', default: 'hold', choices: STALE_ACTIONS, description: 'with a stale meter: hold (stay on or paused, at most the minimum current), minimum (charge at the minimum), pause' },
+  minWriteInterval: { kind: 'number', default: 10, min: 0, max: 3600, unit: 's', description: 'shortest time between current changes (pauses, starts and safety act at once)' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+export interface SurplusSettings {
+  mode: Mode;
+  minCurrent: number;
+  maxCurrent: number;
+  phases: 1 | 3;
+  voltage: number;
+  phaseSwitching: boolean;
+  phaseSettle: number;
+  startSurplus: number | null;
+  startDelay: number;
+  stopSurplus: number | null;
+  stopDelay: number;
+  minChargeTime: number;
+  minPause: number;
+  rounding: Rounding;
+  pvRatio: number;
+  riseTime: number;
+  fallTime: number;
+  gridAllowance: number;
+  batteryPrioritySoc: number;
+  batteryMargin: number;
+  staleTimeout: number;
+  staleAction: StaleAction;
+  minWriteInterval: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<SurplusSettings> = Object.fromEntries(
+  Object.entries(SETTINGS).map(([name, spec]) => [name, spec.default]),
+) as unknown as SurplusSettings;
+
+/** A number from a node's config or a message: numbers, or text holding one. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function check(name: string, spec: SettingSpec, raw: unknown, problems: string[]): unknown {
+  if (raw === undefined || raw === null || raw === '') {
+    return spec.default;
+  }
+  switch (spec.kind) {
+    case 'switch':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === 1) return true;
+      if (raw === 'false' || raw === 0) return false;
+      problems.push(`${name}: ${JSON.stringify(raw)} is not true or false`);
+      return spec.default;
+    case 'choice': {
+      const found = spec.choices.find((c) => String(c).toLowerCase() === String(raw).trim().toLowerCase());
+      if (found === undefined) problems.push(`${name}: ${JSON.stringify(raw)} is not one of ${spec.choices.join(', ')}`);
+      return found ?? spec.default;
+    }
+    case 'number':
+    case 'auto': {
+      const n = toNumber(raw);
+      if (n === undefined) {
+        problems.push(`${name}: ${JSON.stringify(raw)} is not a number`);
+        return spec.default;
+      }
+      if (n < spec.min || n > spec.max) {
+        problems.push(`${name}: ${n} is out of range; expected ${spec.min}..${spec.max}${spec.unit ? ' ' + spec.unit : ''}`);
+        return spec.default;
+      }
+      return n;
+    }
+  }
+}
+
+/**
+ * Settings from a node's config or a message (`msg.settings`), over `base`: names as in
+ * SETTINGS, numbers as numbers or text, empty = default. Throws InvalidInput naming every
+ * problem, so a half-valid change is never applied.
+ */
+export function settingsFrom(input: Record<string, unknown>, base: Readonly<SurplusSettings> = DEFAULT_SETTINGS, options: { ignoreUnknown?: boolean } = {}): SurplusSettings {
+  const problems: string[] = [];
+  const out = { ...base } as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(input)) {
+    const spec = (SETTINGS as Record<string, SettingSpec>)[name];
+    if (!spec) {
+      if (!options.ignoreUnknown) problems.push(`${name} is not a setting; settings: ${Object.keys(SETTINGS).join(', ')}`);
+      continue;
+    }
+    // An empty "auto" number means "work it out"; an empty anything else means the default.
+    out[name] = spec.kind === 'auto' && (raw === '' || raw === null) ? null : check(name, spec, raw, problems);
+  }
+  const s = out as unknown as SurplusSettings;
+  if (problems.length === 0 && s.maxCurrent < s.minCurrent) problems.push(`maxCurrent ${s.maxCurrent} A is below minCurrent ${s.minCurrent} A`);
+  if (problems.length) throw new InvalidInput(problems);
+  return s;
+}
+
+/** A mode from a message: one of MODES, any case. */
+export function parseMode(raw: unknown): Mode {
+  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  const mode = MODES.find((m) => m === text || (m === 'minpv' && (text === 'min+pv' || text === 'min_pv')));
+  if (!mode) throw new InvalidInput([`${JSON.stringify(raw) ?? String(raw)} is not a mode; expected ${MODES.join(', ')}`]);
+  return mode;
+}

@@ -1,0 +1,263 @@
+// End to end for PV surplus: every surplus example deployed in a real Node-RED with this
+// package installed as a user installs it, next to the simulator; then the charger's-own-meter
+// example alone, driving the simulated charger as `npm start` does.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { TrydanSimulator } from '../../src/sim';
+import {
+  type NodeRedProcess,
+  deployFlows,
+  getJson,
+  installPackage,
+  nodeId,
+  nodeRedVersion,
+  packageJson,
+  removeDir,
+  repoRoot,
+  startNodeRed,
+  tempDir,
+  waitFor,
+} from '../helpers/red';
+
+const CHROMIUM = process.env.V2C_CHROMIUM || '/usr/bin/chromium';
+const IN_CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
+
+type FlowNode = { id: string; type: string; name?: string; server?: string; z?: string; wires?: string[][]; [key: string]: unknown };
+
+const EXAMPLES = fs
+  .readdirSync(path.join(repoRoot, 'examples'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''))
+  .filter((name) => (JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[]).some((n) => n.type === 'v2c-surplus'));
+
+interface Observed {
+  statuses: Record<string, string>;
+  errors: Array<{ source?: string; message?: string }>;
+}
+
+describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, function () {
+  this.timeout(120_000);
+
+  let sim: TrydanSimulator;
+  let host: string;
+  /** One more simulated charger per example, so controllers of different examples never share one. */
+  const others: TrydanSimulator[] = [];
+  let userDir: string;
+  let red: NodeRedProcess | undefined;
+
+  before(async function () {
+    // A sun that leaves well under 16 A of surplus at 10:00, so the controller must act.
+    sim = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
+    ({ host } = await sim.start());
+    userDir = tempDir('v2c-e2e-surplus-');
+    await installPackage(userDir);
+    red = await startNodeRed({ userDir });
+  });
+
+  after(async function () {
+    await red?.stop();
+    await sim?.stop();
+    await Promise.all(others.map((s) => s.stop()));
+    removeDir(userDir);
+  });
+
+  const failWithLog = (err: unknown): never => {
+    throw new Error(`${(err as Error).message}\n--- Node-RED output ---\n${red?.output() ?? ''}`);
+  };
+  const observed = () => getJson<Observed>(`${red!.url}/e2e/surplus`);
+
+  /**
+   * The examples, each on its own tab as Import → Examples puts them with its config node
+   * pointed at a simulator, an HTTP meter served locally, and on every tab a status and a
+   * catch node that report to GET /e2e/surplus.
+   */
+  function build(names: string[], hostOf: (name: string) => string): { flows: FlowNode[]; surplusIds: Record<string, string> } {
+    const harness = nodeId();
+    const record = nodeId();
+    const flows: FlowNode[] = [
+      { id: harness, type: 'tab', label: 'e2e harness' },
+      {
+        id: record,
+        type: 'function',
+        z: harness,
+        name: 'record',
+        func: [
+          "const s = global.get('e2e') || { statuses: {}, errors: [] };",
+          "if (msg.status) s.statuses[msg.status.source.id] = msg.status.text || '';",
+          'if (msg.error) s.errors.push({ source: msg.error.source && msg.error.source.type, message: msg.error.message });',
+          "global.set('e2e', s);",
+          'return null;',
+        ].join('\n'),
+        outputs: 1,
+        wires: [[]],
+      },
+    ];
+    const http = (url: string, body: string) => {
+      const inId = nodeId();
+      const setId = nodeId();
+      const outId = nodeId();
+      flows.push(
+        { id: inId, type: 'http in', z: harness, url, method: 'get', upload: false, swaggerDoc: '', wires: [[setId]] },
+        { id: setId, type: 'function', z: harness, func: body, outputs: 1, wires: [[outId]] },
+        { id: outId, type: 'http response', z: harness, statusCode: '', headers: {}, wires: [] },
+      );
+    };
+    http('/e2e/surplus', "msg.payload = global.get('e2e') || { statuses: {}, errors: [] }; return msg;");
+    // A Fronius inverter exporting 2.5 kW with 4 kW of PV.
+    http('/e2e/fronius', 'msg.payload = { Body: { Data: { Site: { P_Grid: -2500, P_PV: 4000 } } } }; return msg;');
+
+    const surplusIds: Record<string, string> = {};
+    for (const name of names) {
+      const tab = nodeId();
+      const cfg = nodeId();
+      flows.push({ id: tab, type: 'tab', label: name });
+      flows.push({ id: cfg, type: 'v2c-config', name: 'Sim', host: hostOf(name), deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 30, version: 1 });
+      const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
+      const configs = new Set(nodes.filter((n) => n.type === 'v2c-config').map((n) => n.id));
+      for (const node of nodes) {
+        if (node.type === 'v2c-config') continue;
+        const copy: FlowNode = { ...node };
+        // Config nodes (the MQTT broker) live outside tabs, like an import puts them.
+        if (!['mqtt-broker'].includes(node.type)) copy.z = tab;
+        if (copy.server && configs.has(copy.server)) copy.server = cfg;
+        if (node.type === 'http request') copy.url = `${red!.url}/e2e/fronius`;
+        if (node.type === 'v2c-surplus') surplusIds[name] = node.id;
+        flows.push(copy);
+      }
+      flows.push(
+        { id: nodeId(), type: 'status', z: tab, scope: null, wires: [[`${record}-link-${tab}`]] },
+        { id: nodeId(), type: 'catch', z: tab, scope: null, uncaught: false, wires: [[`${record}-link-${tab}`]] },
+        { id: `${record}-link-${tab}`, type: 'link out', z: tab, mode: 'link', links: [`${record}-in`], wires: [] },
+      );
+    }
+    flows.push({ id: `${record}-in`, type: 'link in', z: harness, links: flows.filter((n) => n.type === 'link out').map((n) => n.id), wires: [[record]] });
+    return { flows, surplusIds };
+  }
+
+  it('has a PV surplus example for each meter the issue names', () => {
+    assert.deepEqual([...EXAMPLES].sort(), [
+      'Battery priority and min+PV',
+      'PV surplus with an HTTP-polled meter',
+      'PV surplus with an MQTT grid meter',
+      "PV surplus with the charger's own meter",
+      'Simulated sunny and cloudy day (no hardware)',
+    ]);
+  });
+
+  it('lists v2c-surplus among the loaded node types and serves the examples', async function () {
+    const sets = await getJson<Array<{ module: string; types: string[]; err?: string }>>(`${red!.url}/nodes`);
+    const ours = sets.filter((s) => s.module === packageJson.name);
+    assert.ok(ours.some((s) => s.types.includes('v2c-surplus')), 'v2c-surplus is loaded');
+    for (const s of ours) assert.equal(s.err, undefined, `node set failed to load: ${s.err}`);
+    for (const name of EXAMPLES) {
+      const flow = await getJson<FlowNode[]>(`${red!.url}/library/examples/flows/${packageJson.name}/${encodeURIComponent(name)}`);
+      assert.ok(flow.some((n) => n.type === 'v2c-surplus'), `${name} is served`);
+    }
+  });
+
+  it('deploys every surplus example without errors; each controller shows its state', async function () {
+    const hosts: Record<string, string> = {};
+    for (const name of EXAMPLES) {
+      const other = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
+      others.push(other);
+      hosts[name] = (await other.start()).host;
+    }
+    const { flows, surplusIds } = build(EXAMPLES, (name) => hosts[name]!);
+    const before = red!.output().length;
+    await deployFlows(red!.url, flows);
+    const statuses = await waitFor(
+      'a status from every PV surplus node',
+      async () => {
+        const s = await observed();
+        return Object.values(surplusIds).every((id) => s.statuses[id]) ? s.statuses : undefined;
+      },
+      20_000,
+    ).catch(failWithLog);
+    for (const [name, id] of Object.entries(surplusIds)) {
+      assert.ok(!/bad settings/.test(statuses[id]!), `${name}: ${statuses[id]}`);
+    }
+    // The HTTP example gets its readings from the local "inverter": 2.5 kW of export.
+    await waitFor('the HTTP example reading its meter', async () => {
+      const text = (await observed()).statuses[surplusIds['PV surplus with an HTTP-polled meter']!];
+      return text && !/waiting for (meter|charger)/.test(text) ? text : undefined;
+    }, 20_000).catch(failWithLog);
+    const { errors } = await observed();
+    assert.deepEqual(errors, [], 'no node reported an error');
+    const log = red!.output().slice(before);
+    assert.doesNotMatch(log, /\[error\]/, 'no errors in the log');
+    assert.doesNotMatch(log, /missing types|Unknown type/i);
+  });
+
+  it('"PV surplus with the charger\'s own meter" takes over the charger and follows the sun', async function () {
+    const name = "PV surplus with the charger's own meter";
+    // The car charges at 16 A when the flow starts; the sun carries less.
+    sim.set({ Paused: 0, Intensity: 16, PauseDynamic: 1 });
+    sim.clearLog();
+    const { flows, surplusIds } = build([name], () => host);
+    await deployFlows(red!.url, flows);
+    await waitFor('the controller lowering the current to the surplus', () => (sim.state.Intensity < 16 ? true : undefined), 30_000).catch(failWithLog);
+    const writes = sim.writes.filter((w) => w.accepted).map((w) => w.keyword);
+    assert.ok(writes.includes('Intensity'), `writes: ${writes.join(', ')}`);
+    assert.ok(!writes.includes('Locked') && !writes.includes('Dynamic'), `never Locked or Dynamic: ${writes.join(', ')}`);
+    const status = (await observed()).statuses[surplusIds[name]!];
+    assert.match(String(status), /^(PV \d+ A|stop in \d+:\d\d)/, `status: ${status}`);
+    assert.equal(sim.maxConcurrent, 1);
+  });
+
+  it('opens the editor dialog in chromium: five tabs, the table\'s defaults, a valid node', async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      if (IN_CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
+      this.skip();
+    }
+    const tab = nodeId();
+    const surplus = nodeId();
+    await deployFlows(red!.url, [
+      { id: tab, type: 'tab', label: 'Editor' },
+      { id: surplus, type: 'v2c-surplus', z: tab, name: 'dialog e2e', x: 200, y: 100, wires: [[], []] },
+    ]);
+    const profile = tempDir('v2c-e2e-surplus-chromium-');
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 900 },
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors: string[] = [];
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      await page.goto(red!.url);
+      await page.locator(`[id="${surplus}"] .red-ui-flow-node`).dblclick({ timeout: 30_000 });
+      const tabs = page.locator('#v2c-surplus-tabs li');
+      await tabs.first().waitFor({ state: 'visible' });
+      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start & stop', 'Regulation', 'Safety']);
+      await page.locator('#v2c-surplus-tabs a', { hasText: 'Start & stop' }).click();
+      await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '180');
+      assert.equal(await page.locator('#node-input-minPause').inputValue(), '300');
+      assert.equal(await page.locator('#node-input-startSurplus').getAttribute('placeholder'), 'auto');
+      // Two tab clicks within 400 ms are a double click to Node-RED's tabs: pause as a person would.
+      await page.waitForTimeout(500);
+      await page.locator('#v2c-surplus-tabs a', { hasText: 'Meter' }).click();
+      await page.locator('#node-input-gridSource').selectOption('charger');
+      await page.locator('#node-input-gridFormat').waitFor({ state: 'hidden' });
+      await page.locator('#node-input-gridSource').selectOption('message');
+      await page.locator('#node-dialog-ok').click();
+      await page.locator('#v2c-surplus-tabs').waitFor({ state: 'detached' });
+      const node = await page.evaluate((id) => {
+        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): { valid: boolean; minPause: unknown; staleAction: unknown } } } }).RED;
+        const n = R.nodes.node(id);
+        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction };
+      }, surplus);
+      // Text fields come back as text; the runtime reads numbers from text (settingsFrom).
+      assert.deepEqual(node, { valid: true, minPause: '300', staleAction: 'hold' });
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+      removeDir(profile);
+    }
+  });
+});
