@@ -11,6 +11,7 @@ import type { Pairing } from '../../src/trydan/cloud-reply';
 import { TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
 import { LanClient } from '../../src/trydan/lan-client';
+import { ledgerStore } from './ledger-store';
 
 /** The editor sends this instead of a password field it did not change. */
 const UNCHANGED_PASSWORD = '__PWRD__';
@@ -46,7 +47,8 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
       return;
     }
     const user = {};
-    const budget = acquireBudget(apiKey, user, () => ({}));
+    const configNode = typeof body.id === 'string' ? (RED.nodes.getNode(body.id) ?? undefined) : undefined;
+    const budget = acquireBudget(apiKey, user, (id) => ({ store: ledgerStore(RED, configNode, id) }));
     const cloudUrl = typeof body.cloudUrl === 'string' && body.cloudUrl.trim() ? body.cloudUrl.trim() : DEFAULT_CLOUD_URL;
     const client = new CloudClient({ baseUrl: cloudUrl, apiKey, budget });
     client

@@ -15,10 +15,14 @@ function persistentContextStore(RED: NodeAPI): string | undefined {
   return Object.entries(stores).find(([, s]) => s?.module === 'localfilesystem')?.[0];
 }
 
-export function ledgerStore(RED: NodeAPI, node: Node, keyId: string): LedgerStore | undefined {
+/**
+ * `node` gives the global context and a place to warn; without one (the editor's discovery
+ * before any config node with the key is deployed) only the file is used.
+ */
+export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerStore | undefined {
   const name = `v2c-trydan-quota-${keyId}`;
   const store = persistentContextStore(RED);
-  if (store) {
+  if (store && node) {
     const global = node.context().global;
     return {
       load: () => (global.get(name, store) as Ledger | undefined) ?? undefined,
@@ -41,7 +45,7 @@ export function ledgerStore(RED: NodeAPI, node: Node, keyId: string): LedgerStor
       try {
         fs.writeFileSync(file, JSON.stringify({ ...readAll(), [keyId]: ledger }));
       } catch (err) {
-        node.warn(`cannot keep the cloud quota ledger in ${file}: ${(err as Error).message}`);
+        (node ?? RED.log).warn(`cannot keep the cloud quota ledger in ${file}: ${(err as Error).message}`);
       }
     },
   };
