@@ -13,6 +13,7 @@ import { DEFAULT_CLOUD_URL, findEndpoint } from '../src/trydan/cloud-catalogue';
 import { type CloudCall, CloudClient, type CloudResult } from '../src/trydan/cloud-client';
 import type { Pairing } from '../src/trydan/cloud-reply';
 import { Closed, InvalidInput } from '../src/trydan/errors';
+import { checkCloudUrl } from '../src/trydan/cloud-url';
 import { hostToOrigin } from '../src/trydan/host';
 import { LanClient } from '../src/trydan/lan-client';
 import type { Reading } from '../src/trydan/telemetry';
@@ -50,16 +51,27 @@ export = function (RED: NodeAPI): void {
     let coordinator: Coordinator | undefined;
     let closing: Promise<void> = Promise.resolve();
 
-    // The cloud, when there is a key: one budget per key, shared with every other config node.
+    // The cloud, when there is a key and a safe URL: one budget per key and cloud, shared
+    // with every other config node using them.
     let budget: CloudBudget | undefined;
     let cloud: CloudClient | undefined;
+    let cloudProblem: string | undefined;
+    let cloudUrl = '';
     if (apiKey) {
-      budget = acquireBudget(apiKey, this, (id) => ({ store: ledgerStore(RED, this, id) }));
-      cloud = new CloudClient({ baseUrl: String(config.cloudUrl || DEFAULT_CLOUD_URL), apiKey, budget });
+      try {
+        cloudUrl = checkCloudUrl(String(config.cloudUrl || DEFAULT_CLOUD_URL));
+        budget = acquireBudget(apiKey, cloudUrl, this, (id) => ({ store: ledgerStore(RED, this, id) }));
+        cloud = new CloudClient({ baseUrl: cloudUrl, apiKey, budget });
+      } catch (err) {
+        cloudProblem = (err as Error).message;
+        this.error(RED._('v2c-config.errors.badCloudUrl', { error: cloudProblem }));
+      }
     }
+    this.cloudUrl = cloudUrl;
     this.transport = host ? 'lan' : cloud ? 'cloud' : 'none';
 
-    // A bad address is reported once, on every user node, and nothing is sent anywhere.
+    // A bad address is reported once, on every user node, and nothing is sent anywhere. A bad
+    // cloud URL only stops the cloud (unless there is nothing else).
     let problem: string | undefined;
     if (host) {
       try {
@@ -69,14 +81,22 @@ export = function (RED: NodeAPI): void {
         this.error(RED._('v2c-config.errors.badHost', { error: problem }));
       }
     } else if (!cloud) {
-      problem = 'no LAN address and no cloud API key set in the V2C config node';
+      problem = cloudProblem ?? 'no LAN address and no cloud API key set in the V2C config node';
     }
 
     // The device ID for the cloud: set in the node, else the charger's own (LAN), else the
     // account's only charger (one /pairings/me call, remembered).
     let pairedId: Promise<string> | undefined;
+    const lanId = async (): Promise<string> => {
+      if (!host) return '';
+      const known = coordinator?.lastReading?.ID;
+      if (typeof known === 'string' && known) return known;
+      // No reading yet: ask the charger itself before asking the cloud (pairings can be 403).
+      const reading = await (coordinator ?? open()).refresh().catch(() => undefined);
+      return typeof reading?.ID === 'string' ? reading.ID : '';
+    };
     const deviceId = async (priority: CloudCall['priority']): Promise<string> => {
-      const own = String(config.deviceId ?? '').trim() || (typeof coordinator?.lastReading?.ID === 'string' ? coordinator.lastReading.ID : '');
+      const own = String(config.deviceId ?? '').trim() || (await lanId());
       if (own) return own;
       pairedId ??= cloud!.call('pairings/me', { priority }).then((r) => {
         const pairings = r.payload as Pairing[];
@@ -94,7 +114,7 @@ export = function (RED: NodeAPI): void {
     this.rateLimit = () => budget?.rateLimit;
 
     this.cloudCall = async (endpoint: string, call: CloudCall = {}): Promise<CloudResult> => {
-      if (!cloud) throw new InvalidInput([`${endpoint} needs the V2C cloud: set an API key in the config node`]);
+      if (!cloud) throw new InvalidInput([cloudProblem ?? `${endpoint} needs the V2C cloud: set an API key in the config node`]);
       // Check the parameters before spending a call on finding the device ID.
       cloud.validate(endpoint, call.params);
       const e = findEndpoint(endpoint);
@@ -172,7 +192,7 @@ export = function (RED: NodeAPI): void {
       listeners.clear();
       lastStatus.clear();
       stopWatchingBudget?.();
-      if (apiKey) releaseBudget(apiKey, this);
+      if (budget) releaseBudget(apiKey, cloudUrl, this);
       const c = coordinator;
       coordinator = undefined;
       Promise.all([closing, c?.close(), cloud?.close()]).then(() => done(), () => done());

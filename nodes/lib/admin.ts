@@ -7,10 +7,12 @@ import type { NodeAPI } from 'node-red';
 import { acquireBudget, releaseBudget } from '../../src/coordinator/budget-registry';
 import { DEFAULT_CLOUD_URL, endpointCatalogue } from '../../src/trydan/cloud-catalogue';
 import { CloudClient } from '../../src/trydan/cloud-client';
+import { checkCloudUrl } from '../../src/trydan/cloud-url';
 import type { Pairing } from '../../src/trydan/cloud-reply';
 import { TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
 import { LanClient } from '../../src/trydan/lan-client';
+import type { V2cConfigNode } from './config-node';
 import { ledgerStore } from './ledger-store';
 
 /** The editor sends this instead of a password field it did not change. */
@@ -39,17 +41,26 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
   // in the dialog) or from the saved credentials of the config node being edited.
   RED.httpAdmin.post('/v2c-trydan/discover', RED.auth.needsPermission('v2c-config.write'), (req, res) => {
     const body = (req.body ?? {}) as Body;
+    let cloudUrl: string;
+    try {
+      cloudUrl = checkCloudUrl(typeof body.cloudUrl === 'string' && body.cloudUrl.trim() ? body.cloudUrl : DEFAULT_CLOUD_URL);
+    } catch (err) {
+      const { status, body: out } = failure(err);
+      res.status(status).json(out);
+      return;
+    }
     const typed = typeof body.apiKey === 'string' && body.apiKey !== UNCHANGED_PASSWORD ? body.apiKey.trim() : '';
-    const saved = typeof body.id === 'string' ? String((RED.nodes.getCredentials(body.id) as { apiKey?: string } | undefined)?.apiKey ?? '') : '';
+    // A saved key only goes to the cloud its own deployed v2c-config node uses.
+    const configNode = typeof body.id === 'string' ? (RED.nodes.getNode(body.id) as V2cConfigNode | null) : null;
+    const ownNode = configNode?.type === 'v2c-config' && configNode.cloudUrl === cloudUrl ? configNode : undefined;
+    const saved = ownNode ? String((RED.nodes.getCredentials(ownNode.id) as { apiKey?: string } | undefined)?.apiKey ?? '') : '';
     const apiKey = typed || saved;
     if (!apiKey) {
-      res.status(400).json({ error: 'enter the V2C cloud API key first' });
+      res.status(400).json({ error: 'enter the V2C cloud API key first (a saved key is used only with the cloud URL it was deployed with)' });
       return;
     }
     const user = {};
-    const configNode = typeof body.id === 'string' ? (RED.nodes.getNode(body.id) ?? undefined) : undefined;
-    const budget = acquireBudget(apiKey, user, (id) => ({ store: ledgerStore(RED, configNode, id) }));
-    const cloudUrl = typeof body.cloudUrl === 'string' && body.cloudUrl.trim() ? body.cloudUrl.trim() : DEFAULT_CLOUD_URL;
+    const budget = acquireBudget(apiKey, cloudUrl, user, (id) => ({ store: ledgerStore(RED, ownNode, id) }));
     const client = new CloudClient({ baseUrl: cloudUrl, apiKey, budget });
     client
       .call('pairings/me', { priority: 'user' })
@@ -62,7 +73,7 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
         res.status(status).json(out);
       })
       .finally(() => {
-        releaseBudget(apiKey, user);
+        releaseBudget(apiKey, cloudUrl, user);
         void client.close();
       });
   });

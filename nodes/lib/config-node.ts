@@ -14,6 +14,8 @@ export interface V2cConfigNode extends Node<{ apiKey?: string }> {
   /** A fresh reading; `requester` gets it only through the promise. */
   refresh(requester?: Listener): Promise<Reading>;
   write(values: Record<string, number>): Promise<WriteResult>;
+  /** The checked cloud URL in use ('' without a key). */
+  cloudUrl: string;
   /** How telemetry and writes reach the charger. */
   transport: 'lan' | 'cloud' | 'none';
   /** The account's quota as msg.rateLimit shows it; undefined without a cloud key. */

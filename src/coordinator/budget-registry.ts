@@ -13,13 +13,16 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
-/** A short, stable name for a key that cannot be turned back into the key. */
-export function keyId(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+/**
+ * A short, stable name for a key (and the cloud it is used with, so a simulator's quota never
+ * mixes with the real one) that cannot be turned back into the key.
+ */
+export function keyId(apiKey: string, cloudUrl: string): string {
+  return createHash('sha256').update(`${cloudUrl}\n${apiKey}`).digest('hex').slice(0, 16);
 }
 
-export function acquireBudget(apiKey: string, user: object, options: (id: string) => BudgetOptions): CloudBudget {
-  const id = keyId(apiKey);
+export function acquireBudget(apiKey: string, cloudUrl: string, user: object, options: (id: string) => BudgetOptions): CloudBudget {
+  const id = keyId(apiKey, cloudUrl);
   let entry = entries.get(id);
   if (!entry) {
     entry = { budget: new CloudBudget(options(id)), users: new Set() };
@@ -29,8 +32,8 @@ export function acquireBudget(apiKey: string, user: object, options: (id: string
   return entry.budget;
 }
 
-export function releaseBudget(apiKey: string, user: object): void {
-  const id = keyId(apiKey);
+export function releaseBudget(apiKey: string, cloudUrl: string, user: object): void {
+  const id = keyId(apiKey, cloudUrl);
   const entry = entries.get(id);
   if (!entry) return;
   entry.users.delete(user);

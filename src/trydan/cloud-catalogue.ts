@@ -28,22 +28,36 @@ export interface CloudEndpoint {
   readonly read: boolean;
 }
 
-// Parameters arrive from messages as numbers, numeric text, booleans or "on"/"off".
+// Parameters arrive from messages as numbers, numeric text, booleans or "on"/"off". Only
+// text that is plainly a number becomes one: "", null, [] or true must never turn into 0 or 1
+// (an empty value would otherwise unlock the charger or switch its reader off).
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+const numeric = (v: unknown): unknown => (typeof v === 'string' && NUMERIC.test(v) ? Number(v) : v);
+const ON = new Set<unknown>([true, 1, '1', 'on', 'true']);
+const OFF = new Set<unknown>([false, 0, '0', 'off', 'false']);
 const switch01 = z.preprocess(
-  (v) => (v === true || v === 'on' || v === 'true' ? 1 : v === false || v === 'off' || v === 'false' ? 0 : typeof v === 'string' ? Number(v) : v),
+  (v) => (ON.has(typeof v === 'string' ? v.trim().toLowerCase() : v) ? 1 : OFF.has(typeof v === 'string' ? v.trim().toLowerCase() : v) ? 0 : v),
   z.union([z.literal(0), z.literal(1)], { error: 'expected 0 or 1 (true/false, "on"/"off")' }),
 );
 const flag = z.preprocess(
-  (v) => (v === true || v === 1 || v === '1' || v === 'on' || v === 'true' ? true : v === false || v === 0 || v === '0' || v === 'off' || v === 'false' ? false : v),
+  (v) => (ON.has(typeof v === 'string' ? v.trim().toLowerCase() : v) ? true : OFF.has(typeof v === 'string' ? v.trim().toLowerCase() : v) ? false : v),
   z.boolean({ error: 'expected true or false' }),
 );
 const int = (min: number, max: number, unit = '') =>
-  z.coerce.number({ error: `expected a whole number ${min}..${max}${unit}` }).int(`expected a whole number ${min}..${max}${unit}`).min(min, `expected ${min}..${max}${unit}`).max(max, `expected ${min}..${max}${unit}`);
+  z.preprocess(
+    numeric,
+    z
+      .number({ error: `expected a whole number ${min}..${max}${unit}` })
+      .int(`expected a whole number ${min}..${max}${unit}`)
+      .min(min, `expected ${min}..${max}${unit}`)
+      .max(max, `expected ${min}..${max}${unit}`),
+  );
 const amount = (min: number, max: number, unit: string) =>
-  z.coerce.number({ error: `expected a number ${min}..${max} ${unit}` }).gt(min, `expected more than ${min} ${unit}`).max(max, `expected at most ${max} ${unit}`);
+  z.preprocess(numeric, z.number({ error: `expected a number ${min}..${max} ${unit}` }).gt(min, `expected more than ${min} ${unit}`).max(max, `expected at most ${max} ${unit}`));
 const choice = (...values: number[]) =>
-  z.coerce.number().int().refine((v) => values.includes(v), { message: `expected one of ${values.join(', ')}` });
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+  z.preprocess(numeric, z.number({ error: `expected one of ${values.join(', ')}` }).refine((v) => values.includes(v), { message: `expected one of ${values.join(', ')}` }));
+const text = (max: number) =>
+  z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string({ error: 'expected text' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`));
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-01-31');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like 22:00');
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time like 2026-10-27T10:00:00Z');

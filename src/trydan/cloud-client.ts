@@ -77,7 +77,7 @@ export class CloudClient {
     const endpoint = findEndpoint(name);
     if (!endpoint) throw new InvalidInput([`"${name}" is not a V2C cloud command`]);
     const parsed = endpoint.params.strict().safeParse(params);
-    if (!parsed.success) throw new InvalidInput(describe(name, parsed.error));
+    if (!parsed.success) throw new InvalidInput(describe(name, parsed.error, params));
     return { endpoint, params: parsed.data };
   }
 
@@ -170,11 +170,12 @@ function rateLimitHeaders(headers: Record<string, string | string[] | undefined>
   return { ...(limit === undefined ? {} : { limit }), ...(remaining === undefined ? {} : { remaining }), ...(resetSeconds === undefined ? {} : { resetSeconds }) };
 }
 
-function describe(name: string, error: ZodError): string[] {
+function describe(name: string, error: ZodError, params: Record<string, unknown>): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join('.') : name;
     if (issue.code === 'unrecognized_keys') return `${name}: unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${name}: ${where} is required`;
+    const key = issue.path[0];
+    if (typeof key === 'string' && params[key] === undefined) return `${name}: ${where} is required`;
     return `${name}: ${where} ${issue.message}`;
   });
 }

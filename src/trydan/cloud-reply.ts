@@ -21,11 +21,16 @@ export function decode(body: string): unknown {
   return value;
 }
 
+// Only plain decimals become numbers: "00123456", "3E41" or "0x1A" are card codes, not numbers.
+const PLAIN_NUMBER = /^\s*-?(0|[1-9]\d*)(\.\d+)?\s*$/;
+
 /** "7.2" → 7.2; numbers stay; anything else is kept as it came. */
 export function num(value: unknown): unknown {
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return value;
+  return typeof value === 'string' && PLAIN_NUMBER.test(value) ? Number(value) : value;
 }
+
+/** Fields that name or identify something: kept as text even when they look like numbers. */
+const IDENTIFIERS = new Set(['code', 'tag', 'rfidCode', 'rfidName', 'ssid', 'mac', 'deviceId', 'device_id', 'id', 'name', 'ip', 'idCharge', 'version', 'versionId', 'password', 'ocpp_id']);
 
 const asNumber = (value: unknown): number | undefined => {
   const n = num(value);
@@ -47,7 +52,7 @@ function asArray(value: unknown, what: string): unknown[] {
 export function numbers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(numbers);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbers(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, IDENTIFIERS.has(k) && typeof v !== 'object' ? v : numbers(v)]));
   }
   if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
     const inner = decode(value);

@@ -40,6 +40,11 @@ describe('admin endpoints for the editor', () => {
     assert.match(wrong.body.error, /refused the API key/);
     assert.ok(!JSON.stringify(wrong.body).includes('not-the-key'));
     await helper.request().post('/v2c-trydan/discover').send({ cloudUrl }).expect(400);
+    // The saved key never goes to another URL than the one it was deployed with.
+    const elsewhere = await helper.request().post('/v2c-trydan/discover').send({ id: 'cfg', apiKey: '__PWRD__', cloudUrl: 'http://127.0.0.1:9/other' }).expect(400);
+    assert.match(elsewhere.body.error, /enter the V2C cloud API key/);
+    const plain = await helper.request().post('/v2c-trydan/discover').send({ apiKey, cloudUrl: 'http://example.invalid/kong' }).expect(400);
+    assert.match(plain.body.error, /must start with https/);
   });
 
   it('checks the LAN address typed in the dialog, and only that one', async () => {

@@ -154,6 +154,16 @@ describe('cloud nodes through the runtime, against the simulated cloud', functio
     assert.equal(telemetry.length, 1, 'the cloud is polled at its slow pace (90 s at least), not every second');
   });
 
+  it('takes the device ID from the charger over the LAN before asking the cloud', async () => {
+    sim.account!.setFault({ forbidPairings: true });
+    const { got, caught } = await load({ type: 'v2c-cloud-command', command: 'reported' }, { host, deviceId: '' });
+    send({});
+    await waitFor('reported', () => got[0]![0] || caught[0]);
+    assert.equal(caught.length, 0, caught.map((c) => c.error?.message).join());
+    assert.ok(!sim.account!.requests.some((r) => r.path === '/pairings/me'), 'no pairings call was needed');
+    assert.equal(sim.account!.requests.at(-1)?.query.deviceId, sim.state.ID);
+  });
+
   it('never shows the API key in logs, status, messages or errors', async () => {
     sim.account!.setFault({ outage: true });
     const { got, caught } = await load({ type: 'v2c-cloud-command', command: '' }, { host, deviceId: '' });

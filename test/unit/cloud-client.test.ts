@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudBudget } from '../../src/coordinator/cloud-budget';
 import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
 import { CloudClient } from '../../src/trydan/cloud-client';
+import { checkCloudUrl } from '../../src/trydan/cloud-url';
 
 const KEY = 'k3y-that-must-never-leak-0123456789';
 
@@ -66,6 +67,25 @@ describe('cloud client', () => {
     await assert.rejects(client.call('reboot', {}), { code: 'NO_DEVICE' });
     assert.equal(seen.length, 0);
     assert.equal(budget.rateLimit.remaining, 1000);
+  });
+
+  it('never turns an empty or odd value into 0 or 1', async () => {
+    for (const [command, value] of [['locked', ''], ['locked', null], ['set_rfid', ' '], ['maxpower', null], ['inst_type', []], ['intensity', true], ['language', '']] as const) {
+      await assert.rejects(client.call(command, { deviceId: 'D', params: { value } }), { code: 'INVALID_INPUT' }, `${command} ${JSON.stringify(value)}`);
+    }
+    await assert.rejects(client.call('rfid/rename', { deviceId: 'D', params: { code: 'A', tag: {} } }), { message: /tag expected text/ });
+    assert.equal(seen.length, 0);
+    await client.call('locked', { deviceId: 'D', params: { value: 'off' } });
+    await client.call('rfid/add', { deviceId: 'D', params: { code: 123456, tag: '007' } });
+    assert.deepEqual(seen.map((r) => r.query), [{ deviceId: 'D', value: '0' }, { deviceId: 'D', code: '123456', tag: '007' }]);
+  });
+
+  it('refuses to send the key anywhere but https (or this machine)', () => {
+    for (const bad of ['http://v2c.cloud/kong/v2c_service', 'ftp://x', 'v2c.cloud/kong', 'https://user:pw@v2c.cloud/']) {
+      assert.throws(() => checkCloudUrl(bad), { code: 'INVALID_INPUT' }, bad);
+    }
+    assert.equal(checkCloudUrl('https://v2c.cloud/kong/v2c_service/'), 'https://v2c.cloud/kong/v2c_service');
+    assert.equal(checkCloudUrl('http://127.0.0.1:8181/kong/v2c_service'), 'http://127.0.0.1:8181/kong/v2c_service');
   });
 
   it('turns answers into typed errors that never carry the key', async () => {

@@ -62,6 +62,16 @@ describe('cloud reply decoding', () => {
     assert.deepEqual(reply.toTotals([{ totalEnergy: '1500.75', totalCharges: '120' }]), { totalEnergy: 1500.75, totalCharges: 120 });
   });
 
+  it('keeps codes, names and addresses as text even when they look like numbers', () => {
+    assert.deepEqual(reply.toList([{ code: '00123456', tag: '007' }, { code: '3E41', tag: 'x' }], 'rfid'), [{ code: '00123456', tag: '007' }, { code: '3E41', tag: 'x' }]);
+    const o = reply.reportedToObject({ mac: '001122334455', intensity: '16', wifi_info: JSON.stringify({ ssid: '12345' }) });
+    assert.equal(o.mac, '001122334455');
+    assert.equal(o.intensity, 16);
+    assert.deepEqual(o.wifi_info, { ssid: '12345' });
+    assert.equal(reply.num('0x1A'), '0x1A');
+    assert.equal(reply.num('-3.5'), -3.5);
+  });
+
   it('finds the list in wrapped replies', () => {
     assert.deepEqual(reply.toList({ data: [{ code: 'aa', tag: 'Ana' }] }, 'rfid'), [{ code: 'aa', tag: 'Ana' }]);
     assert.deepEqual(reply.toList(null, 'rfid'), []);
