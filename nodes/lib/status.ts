@@ -58,15 +58,26 @@ export function formatKw(watts: number): string {
  */
 export function statusView(RED: NodeAPI, node: Node): { charger(s: ChargerStatus): void; failed(err: unknown): void; succeeded(): void } {
   let last: ChargerStatus = { state: 'idle' };
-  let failure: NodeStatus | undefined;
-  const show = () => node.status(failure && last.state !== 'offline' && last.state !== 'unconfigured' ? failure : chargerStatus(RED, last));
+  let failure: { status: NodeStatus; connectivity: boolean } | undefined;
+  let shown = '';
+  const show = () => {
+    const status = failure && last.state !== 'offline' && last.state !== 'unconfigured' ? failure.status : chargerStatus(RED, last);
+    // Polls repeat the same status; a Status node should only hear about changes.
+    const key = JSON.stringify(status);
+    if (key === shown) return;
+    shown = key;
+    node.status(status);
+  };
   return {
     charger(s) {
       last = s;
+      // A charger that answers again ends a failure that was only about reaching it.
+      if (failure?.connectivity && s.state === 'online') failure = undefined;
       show();
     },
     failed(err) {
-      failure = errorStatus(RED, err);
+      const code = (err as { code?: string } | null)?.code ?? '';
+      failure = { status: errorStatus(RED, err), connectivity: CONNECTIVITY.has(code) };
       show();
     },
     succeeded() {
@@ -75,3 +86,5 @@ export function statusView(RED: NodeAPI, node: Node): { charger(s: ChargerStatus
     },
   };
 }
+
+const CONNECTIVITY = new Set(['DEVICE_UNREACHABLE', 'CLOUD_UNREACHABLE', 'INVALID_RESPONSE', 'CLOSED']);

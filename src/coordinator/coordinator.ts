@@ -224,18 +224,29 @@ export class Coordinator {
 
   private async writeAndVerify(batch: Map<string, PendingWrite>): Promise<void> {
     const written = new Map<string, PendingWrite>();
+    let unreachable: DeviceUnreachable | undefined;
     for (const [keyword, pending] of batch) {
+      // Once the charger stopped answering, the rest is not sent: each try would hold the
+      // queue for a timeout, and a write that lands after its caller heard "failed" misleads.
+      if (unreachable) {
+        pending.waiters.forEach((w) => w.reject(unreachable!));
+        continue;
+      }
       try {
         await this.lan.write(keyword, pending.value);
         written.set(keyword, pending);
       } catch (err) {
         if (this.closed) return;
-        if (err instanceof DeviceUnreachable) this.fail(err);
+        if (err instanceof DeviceUnreachable) {
+          unreachable = err;
+          this.fail(err);
+        }
         pending.waiters.forEach((w) => w.reject(err as Error));
       }
     }
     if (written.size === 0 || this.closed) return;
-    if (this.lan.verifiesWrites === false) {
+    // Without a charger to read back from (or when reading costs quota), OK is all we know.
+    if (unreachable || this.lan.verifiesWrites === false) {
       for (const p of written.values()) p.waiters.forEach((w) => w.resolve({ value: p.value, verified: false }));
       return;
     }
@@ -244,7 +255,9 @@ export class Coordinator {
     } catch (err) {
       if (this.closed) return;
       this.fail(err);
-      for (const p of written.values()) p.waiters.forEach((w) => w.reject(err as Error));
+      // The charger said OK; only the read-back failed. The write most likely took effect,
+      // so it is reported as sent but not confirmed rather than as failed.
+      for (const p of written.values()) p.waiters.forEach((w) => w.resolve({ value: p.value, verified: false }));
     }
   }
 
@@ -297,9 +310,10 @@ export class Coordinator {
     this.schedule(retryInMs);
   }
 
+  /** Times the next poll: for telemetry listeners, or one probe while offline so the status recovers. */
   private schedule(ms: number): void {
     this.cancelTimer();
-    if (this.closed || this.telemetryListeners() === 0) return;
+    if (this.closed || (this.telemetryListeners() === 0 && this.current.state !== 'offline')) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.requestPoll();

@@ -17,6 +17,8 @@ export class FakeLan implements ChargerApi {
   /** Keywords the charger says OK to but ignores (to test verification). */
   ignoreWrites = new Set<string>();
   closed = false;
+  /** Runs as each answer is about to go out (e.g. to drop the Wi-Fi at a chosen moment). */
+  beforeAnswer: ((call: string) => void) | undefined;
 
   constructor(private readonly clock: FakeClock, private readonly latencyMs = 50) {}
 
@@ -53,6 +55,7 @@ export class FakeLan implements ChargerApi {
     return new Promise<T>((resolve, reject) => {
       this.clock.setTimeout(() => {
         this.inFlight--;
+        this.beforeAnswer?.(call);
         if (this.offline) return reject(new DeviceUnreachable('charger at fake unreachable (no answer in time)'));
         try {
           resolve(produce());

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { TrydanSimulator } from '../../src/sim';
-import { config, helper, nodes, sleep, startSim, waitFor } from './flow';
+import { config, helper, nodes, sleep, startSim, statusesOf, waitFor } from './flow';
 
 type Msg = { payload: any; topic?: string; rateLimit?: { remaining: number }; error?: { message: string; source?: { id: string } }; index?: number; source?: string; _msgid?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -177,7 +177,7 @@ describe('cloud nodes through the runtime, against the simulated cloud', functio
     const seen = JSON.stringify({
       messages: got.flat(),
       errors: caught,
-      status: ['n', 'cfg'].flatMap((id) => helper.getNode(id).status?.args ?? []),
+      status: statusesOf('n'),
       logs: helper.log().args,
     });
     assert.ok(seen.includes('AUTH_FAILED') || seen.includes('refused the API key'), 'the outage was seen');

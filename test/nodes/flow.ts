@@ -53,3 +53,18 @@ export async function redeploy(flow: object[], ids: string[]): Promise<void> {
   });
   await waitFor('the new flow', () => ids.every((id) => helper.getNode(id)));
 }
+
+export interface ShownStatus {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
+
+/** The statuses one node showed, in order (the helper spies on every node's status at once). */
+export function statusesOf(id: string): ShownStatus[] {
+  const node = helper.getNode(id);
+  const spy = node.status as unknown as { getCalls(): Array<{ thisValue: unknown; args: [ShownStatus] }> };
+  return spy.getCalls().filter((c) => c.thisValue === node).map((c) => c.args[0]);
+}
+
+export const lastStatus = (id: string): ShownStatus | undefined => statusesOf(id).at(-1);

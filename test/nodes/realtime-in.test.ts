@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { TrydanSimulator } from '../../src/sim';
-import { config, helper, nodes, redeploy, sleep, startSim, waitFor } from './flow';
+import { config, helper, lastStatus, nodes, redeploy, sleep, startSim, statusesOf, waitFor } from './flow';
 
 type Msg = { topic?: string; payload: Record<string, unknown>; changed?: string[]; _msgid?: string };
 
@@ -37,8 +37,13 @@ describe('v2c-realtime-in through the runtime', function () {
     assert.equal(typeof msg.payload.ChargeStateText, 'string');
     assert.equal(typeof msg.payload.DynamicPowerModeText, 'string');
     assert.equal(typeof msg.payload.SlaveErrorText, 'string');
-    const status = helper.getNode('rt').status.lastCall.args[0];
+    const status = lastStatus('rt')!;
     assert.equal(status.fill, 'green');
+    // Polls that change nothing shown do not repeat the status (a Status node hears changes only).
+    const shown = statusesOf('rt').length;
+    const polls = sim.requests.length;
+    await waitFor('two more polls', () => sim.requests.length >= polls + 2, 5_000);
+    assert.ok(statusesOf('rt').length - shown <= 1, `statuses: ${JSON.stringify(statusesOf('rt').slice(shown))}`);
   });
 
   it('makes one request per interval for five nodes, and none without a realtime-in node', async () => {
@@ -90,11 +95,13 @@ describe('v2c-realtime-in through the runtime', function () {
     await waitFor('first reading', () => seen[0]);
     const node = helper.getNode('rt');
     sim.setFault({ offline: true });
-    const offline = await waitFor('offline status', () => node.status.args.map((a: [{ fill?: string; text?: string }]) => a[0]).find((s: { fill?: string; text?: string }) => s.fill === 'red'), 15_000);
+    const offline = await waitFor('offline status', () => statusesOf('rt').find((s) => s.fill === 'red'), 15_000);
     assert.match(String(offline.text), /offline/);
+    node.receive({ payload: 'now' } as never); // a person asks while it is away: that fails too
+    await waitFor('the request failed', () => helper.log().args.some((a: [{ level?: number; id?: string }]) => a[0].level === 20 && a[0].id === 'rt'), 15_000);
     const count = seen.length;
     sim.clearFaults();
-    await waitFor('recovery', () => seen.length > count && node.status.lastCall.args[0].fill === 'green', 15_000);
+    await waitFor('recovery', () => seen.length > count && lastStatus('rt')?.fill === 'green', 15_000);
     const logged = helper.log().args.map((a: [{ msg?: unknown }]) => String(a[0].msg));
     assert.equal(logged.filter((m: string) => m.includes('v2c-config.log.offline')).length, 1, 'warned once, not on every retry');
     assert.equal(logged.filter((m: string) => m.includes('v2c-config.log.online')).length, 1, 'said when it came back');
@@ -106,7 +113,7 @@ describe('v2c-realtime-in through the runtime', function () {
     await waitFor('first reading', () => seen[0]);
     const node = helper.getNode('rt');
     sim.setFault({ malformed: 'html' });
-    await waitFor('bad reply status', () => /badReply/.test(String(node.status.lastCall.args[0].text)), 10_000);
+    await waitFor('bad reply status', () => /badReply/.test(String(lastStatus('rt')?.text)), 10_000);
     sim.clearFaults();
     const count = seen.length;
     await waitFor('recovery', () => seen.length > count, 15_000);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { TrydanSimulator } from '../../src/sim';
-import { config, helper, nodes, sleep, startSim, waitFor } from './flow';
+import { config, helper, lastStatus, nodes, sleep, startSim, waitFor } from './flow';
 
 type Msg = { payload: Record<string, unknown>; error?: { message: string; source?: { id: string } }; unverified?: string[]; _msgid?: string };
 
@@ -84,7 +84,7 @@ describe('v2c-write-out through the runtime', function () {
       await sleep(200);
       assert.equal(written.length, 0);
       assert.equal(sim.requests.filter((r) => r.path.startsWith('/write/')).length, 0, 'no write reached the charger');
-      assert.equal(helper.getNode('w').status.lastCall.args[0].fill, 'red');
+      assert.equal(lastStatus('w')?.fill, 'red');
     });
   }
 
@@ -95,7 +95,7 @@ describe('v2c-write-out through the runtime', function () {
       { id: 'caught', type: 'helper' },
     ]);
     const caught = collect('caught');
-    assert.equal(helper.getNode('w').status.lastCall.args[0].text, 'common.status.noConfig');
+    assert.equal(lastStatus('w')?.text, 'common.status.noConfig');
     helper.getNode('w').receive({ payload: { Intensity: 10 } } as never);
     const err = await waitFor('the error', () => caught[0]);
     assert.match(err.error!.message, /noConfig/);

@@ -165,6 +165,39 @@ describe('Coordinator', () => {
     assert.equal(await outcome, 'WRITE_REJECTED');
   });
 
+  it('stops a batch of writes at the first unanswered one and sends no more', async () => {
+    lan.beforeAnswer = (call) => {
+      if (call === 'write/Paused=1') lan.offline = true;
+    };
+    const outcome = coordinator.write({ Intensity: 10, Paused: 1, MinIntensity: 8 }).then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(1_000);
+    assert.equal(await outcome, 'DEVICE_UNREACHABLE');
+    assert.deepEqual(lan.calls, ['write/Intensity=10', 'write/Paused=1']);
+  });
+
+  it('reports a write the charger said OK to, whose read-back failed, as sent but not confirmed', async () => {
+    lan.beforeAnswer = (call) => {
+      if (call === 'RealTimeData') lan.offline = true;
+    };
+    const result = coordinator.write({ Intensity: 10 });
+    await clock.tickAsync(1_000);
+    assert.deepEqual(await result, { values: { Intensity: 10 }, unverified: ['Intensity'] });
+  });
+
+  it('probes an unreachable charger even without telemetry listeners, so the status recovers', async () => {
+    const statuses: ChargerStatus[] = [];
+    coordinator.subscribe({ status: (s) => statuses.push(s) });
+    lan.offline = true;
+    await Promise.all([coordinator.write({ Intensity: 10 }).catch(() => undefined), clock.tickAsync(1_000)]);
+    assert.equal(statuses.at(-1)?.state, 'offline');
+    lan.offline = false;
+    await clock.tickAsync(20_000);
+    assert.equal(statuses.at(-1)?.state, 'online');
+    const calls = lan.calls.length;
+    await clock.tickAsync(600_000);
+    assert.equal(lan.calls.length, calls, 'no polling once it is back: nobody listens to telemetry');
+  });
+
   it('leaves no timer behind on close and fails what was waiting', async () => {
     listen();
     await clock.tickAsync(100);
