@@ -111,7 +111,6 @@ describe('v2c-realtime-in through the runtime', function () {
     await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
     const seen = collect('out');
     await waitFor('first reading', () => seen[0]);
-    const node = helper.getNode('rt');
     sim.setFault({ malformed: 'html' });
     await waitFor('bad reply status', () => /badReply/.test(String(lastStatus('rt')?.text)), 10_000);
     sim.clearFaults();
