@@ -43,7 +43,10 @@ export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string)
     load: () => readAll()[keyId],
     save: (ledger) => {
       try {
-        fs.writeFileSync(file, JSON.stringify({ ...readAll(), [keyId]: ledger }));
+        // Write then rename, so a crash mid-write never leaves a half file (every key's ledger lost).
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, JSON.stringify({ ...readAll(), [keyId]: ledger }));
+        fs.renameSync(temp, file);
       } catch (err) {
         (node ?? RED.log).warn(`cannot keep the cloud quota ledger in ${file}: ${(err as Error).message}`);
       }

@@ -5,6 +5,7 @@
 // after a 401 it keeps trying, slowly, because cloud outages gave valid keys 401 for days.
 // The ledger is plain data so it can be persisted and survive a restart.
 
+import { z } from 'zod';
 import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
@@ -36,6 +37,9 @@ export interface BudgetOptions {
   store?: LedgerStore;
 }
 
+const count = z.number().finite();
+const ledgerSchema = z.object({ limit: count.positive(), remaining: count, resetAt: count, blockedUntil: count, authFailures: count.int().min(0), authRetryAt: count });
+
 const DAY_MS = 86_400_000;
 /** Never poll the cloud faster than this, whatever the budget allows. */
 export const MIN_CLOUD_POLL_MS = 90_000;
@@ -61,7 +65,10 @@ export class CloudBudget {
     this.store = options.store;
     const limit = options.limit ?? 1000;
     const now = this.clock.now();
-    this.ledger = this.store?.load() ?? { limit, remaining: limit, resetAt: nextMidnightUtc(now), blockedUntil: 0, authFailures: 0, authRetryAt: 0 };
+    const fresh: Ledger = { limit, remaining: limit, resetAt: nextMidnightUtc(now), blockedUntil: 0, authFailures: 0, authRetryAt: 0 };
+    // A damaged or partial stored ledger is ignored rather than trusted into a blocked day.
+    const stored = ledgerSchema.safeParse(this.store?.load());
+    this.ledger = stored.success ? stored.data : fresh;
     this.rollOver();
   }
 

@@ -43,8 +43,9 @@ export class LanClient {
   private tail: Promise<unknown> = Promise.resolve();
   private lastEnd = -Infinity;
   private closed = false;
-  /** False once the firmware answered /read/ with 404 twice (2.3.20 has no /read/). */
+  /** False once /read/ answered 404 on two separate occasions, each retried (2.3.20 has no /read/). */
   readSupported = true;
+  private readMisses = 0;
 
   constructor(options: LanClientOptions) {
     this.origin = hostToOrigin(options.host);
@@ -75,9 +76,11 @@ export class LanClient {
     if (!this.readSupported) return undefined;
     const answer = await this.get(`/read/${encodeURIComponent(keyword)}`);
     if (answer.status === 404) {
-      this.readSupported = false;
+      // A busy charger 404s quick requests too: one bad moment must not end /read/ for good.
+      if (++this.readMisses >= 2) this.readSupported = false;
       return undefined;
     }
+    this.readMisses = 0;
     if (answer.status !== 200) throw new DeviceUnreachable(`charger answered HTTP ${answer.status} to /read/${keyword}`);
     const value = Number(answer.body.trim());
     if (!Number.isFinite(value)) throw new InvalidResponse(`charger read ${keyword} as ${JSON.stringify(answer.body.slice(0, 40))}`);

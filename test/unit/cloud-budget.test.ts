@@ -100,4 +100,11 @@ describe('CloudBudget', () => {
     assert.equal(code(() => second.check('intensity', 'user')), 'RATE_LIMITED', 'a restart does not forget the 429');
     assert.equal(second.rateLimit.remaining, 0);
   });
+
+  it('ignores a damaged stored ledger instead of trusting it', () => {
+    const store = { load: () => ({ limit: 1000, remaining: null, resetAt: 'soon' }) as unknown as Ledger, save: () => undefined };
+    const b = budget({ store });
+    assert.equal(b.rateLimit.remaining, 1000);
+    assert.equal(b.state, 'ok');
+  });
 });
