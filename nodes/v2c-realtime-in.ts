@@ -6,6 +6,7 @@ import type { ChargerStatus } from '../src/coordinator/status';
 import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
+import { releaseOnClose, respond } from './lib/respond';
 import { statusView } from './lib/status';
 
 interface RealtimeDef extends NodeDef {
@@ -47,25 +48,12 @@ export = function (RED: NodeAPI): void {
     };
     const deregister = server.register(listener);
 
+    // The reading this node asked for goes out on the asking message, not twice.
     this.on('input', (msg, send, done) => {
-      // The reading this node asked for goes out on the asking message, not twice.
-      server
-        .refresh(listener)
-        .then((reading) => {
-          status.succeeded();
-          send(message(reading, msg));
-          done();
-        })
-        .catch((err: Error) => {
-          status.failed(err);
-          done(err);
-        });
+      respond(status, done, () => server.refresh(listener), (reading) => send(message(reading, msg)));
     });
 
-    this.on('close', (_removed: boolean, done: () => void) => {
-      deregister();
-      done();
-    });
+    releaseOnClose(this, deregister);
   }
 
   RED.nodes.registerType('v2c-realtime-in', V2cRealtimeIn as unknown as NodeConstructor);

@@ -8,6 +8,7 @@ import { validateWrite } from '../src/trydan/keywords';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { requestFrom } from './lib/write-request';
+import { releaseOnClose, respond } from './lib/respond';
 import { statusView } from './lib/status';
 
 interface WriteDef extends NodeDef {
@@ -39,37 +40,26 @@ export = function (RED: NodeAPI): void {
     const deregister = server.register({ status: (s) => status.charger(s) });
 
     this.on('input', (msg, send, done) => {
-      let values: Record<string, number>;
-      try {
-        values = validateWrite(requestFrom(config.keyword, msg));
-        if (server.transport === 'cloud') checkCloudWritable(values);
-      } catch (err) {
-        status.failed(err);
-        done(err as Error);
-        return;
-      }
-      server
-        .write(values)
-        .then((result) => {
+      respond(
+        status,
+        done,
+        () => {
+          const values = validateWrite(requestFrom(config.keyword, msg));
+          if (server.transport === 'cloud') checkCloudWritable(values);
+          return server.write(values);
+        },
+        (result) => {
           const out = msg as typeof msg & { unverified?: string[] };
           out.payload = result.values;
           if (server.transport === 'cloud') Object.assign(out, { rateLimit: server.rateLimit() });
           if (result.unverified.length) out.unverified = result.unverified;
           else delete out.unverified;
-          status.succeeded();
           send(out);
-          done();
-        })
-        .catch((err: Error) => {
-          status.failed(err);
-          done(err);
-        });
+        },
+      );
     });
 
-    this.on('close', (_removed: boolean, done: () => void) => {
-      deregister();
-      done();
-    });
+    releaseOnClose(this, deregister);
   }
 
   RED.nodes.registerType('v2c-write-out', V2cWriteOut as unknown as NodeConstructor);

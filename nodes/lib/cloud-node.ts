@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { CloudResult } from '../../src/trydan/cloud-client';
 import { InvalidInput } from '../../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './config-node';
+import { releaseOnClose, respond } from './respond';
 import { statusView } from './status';
 
 export interface CloudRequest {
@@ -39,34 +40,23 @@ export function registerCloudNode<C extends { server: string }>(
 
     this.on('input', (input, send, done) => {
       const msg = input as Msg;
-      let req: CloudRequest;
-      try {
-        req = spec.request(config, msg);
-      } catch (err) {
-        status.failed(err);
-        done(err as Error);
-        return;
-      }
       const deviceId = typeof msg.deviceId === 'string' ? msg.deviceId : undefined;
-      server
-        .cloudCall(req.endpoint, { ...(req.params ? { params: req.params } : {}), ...(deviceId ? { deviceId } : {}), priority: 'user' })
-        .then((result) => {
-          status.succeeded();
+      respond(
+        status,
+        done,
+        () => {
+          const req = spec.request(config, msg);
+          return server.cloudCall(req.endpoint, { ...(req.params ? { params: req.params } : {}), ...(deviceId ? { deviceId } : {}), priority: 'user' });
+        },
+        (result) => {
           msg.rateLimit = result.rateLimit;
           if (spec.output) send(spec.output(config, msg, result) as NodeMessage);
           else send(Object.assign(msg, { payload: result.payload }));
-          done();
-        })
-        .catch((err: Error) => {
-          status.failed(err);
-          done(err);
-        });
+        },
+      );
     });
 
-    this.on('close', (_removed: boolean, done: () => void) => {
-      deregister();
-      done();
-    });
+    releaseOnClose(this, deregister);
   }
   RED.nodes.registerType(type, CloudNode as unknown as NodeConstructor);
 }

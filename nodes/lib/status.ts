@@ -56,7 +56,13 @@ export function formatKw(watts: number): string {
  * A node's status: the charger's, except that a failure of the node's own request stays
  * shown until its next success, unless the charger itself goes offline or is unusable.
  */
-export function statusView(RED: NodeAPI, node: Node): { charger(s: ChargerStatus): void; failed(err: unknown): void; succeeded(): void } {
+export interface StatusView {
+  charger(s: ChargerStatus): void;
+  failed(err: unknown): void;
+  succeeded(): void;
+}
+
+export function statusView(RED: NodeAPI, node: Node): StatusView {
   let last: ChargerStatus = { state: 'idle' };
   let failure: { status: NodeStatus; connectivity: boolean } | undefined;
   let shown = '';
