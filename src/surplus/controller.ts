@@ -6,9 +6,13 @@
 // positive), with the home battery's share by priority (available.ts). It is smoothed with
 // separate rise and fall times, turned into whole amps by the rounding policy, and wrapped in
 // evcc's start/stop rules (timers that reset when their condition breaks), plus a minimum
-// charge time, a minimum pause, phase switching and a stale-meter watchdog.
+// charge time, a minimum pause, phase switching and a stale-meter watchdog. Two rules of our
+// own save restarts: a sunny spell must offer some energy before the car starts (a gap in the
+// clouds is let go), and a dip is ridden out or paused for by what the day's dips have cost
+// (dips.ts); the stop delay decides until there are enough of them.
 
 import { availablePower } from './available';
+import { DipHistory, MIN_DIPS, pauseBeatsBridging } from './dips';
 import { type ChargerView, type Command, CommandTracker } from './commands';
 import { type ReasonCode, type ReasonParams, type State, reasonText } from './reasons';
 import { roundAmps } from './rounding';
@@ -44,6 +48,20 @@ export interface Timers {
   nextWriteIn: number | null;
 }
 
+/** What the restart-saving rules see. */
+export interface Spells {
+  /** Surplus energy the current sunny spell has offered while the car waits, Wh. */
+  offeredWh: number | null;
+  /** What it must offer before the car starts, Wh. */
+  startWh: number;
+  /** Seconds into the dip under way, or null. */
+  dipSeconds: number | null;
+  /** Lengths of the dips of the last two hours, s. */
+  recentDips: number[];
+  /** Grid energy a pause and restart is worth, Wh (0: the stop delay alone). */
+  restartWh: number;
+}
+
 export interface Decision {
   /** The controller's clock, epoch ms. */
   time: number;
@@ -69,6 +87,7 @@ export interface Decision {
     batteryPriority: boolean;
   };
   timers: Timers;
+  spells: Spells;
   /** Seconds since the last grid reading (since start if none yet). */
   dataAge: number;
   /** What to write to the charger now, or null. */
@@ -82,6 +101,11 @@ interface Reading {
   value: number;
   at: number;
 }
+
+/** Empty startEnergy: what 15 minutes at the minimum current take, h. */
+const AUTO_START_H = 15 / 60;
+/** Empty bridgeEnergy: what 6 minutes at the minimum current take, h. */
+const AUTO_BRIDGE_H = 6 / 60;
 
 /** A rise must clear the next amp by this much before the current goes up. */
 const HYSTERESIS_A = 0.25;
@@ -109,6 +133,10 @@ export class SurplusController {
 
   // Timers: when their condition began (undefined = not running).
   private startSince: number | undefined;
+  /** Surplus energy offered since startSince, Wh, counted up to offeredAt. */
+  private offeredWh = 0;
+  private offeredAt = 0;
+  private readonly dips = new DipHistory();
   private stopSince: number | undefined;
   private upSince: number | undefined;
   private downSince: number | undefined;
@@ -275,6 +303,8 @@ export class SurplusController {
     // Without knowing whether the charger charges, a stale meter still caps the current.
     let capOnly = false;
     const smoothed = this.smoother.value;
+    const restartWh = s.bridgeEnergy ?? minW(s.phaseSwitching ? 1 : this.phases) * AUTO_BRIDGE_H;
+    let startWh = s.startEnergy ?? minW(s.phaseSwitching ? 1 : s.phases) * AUTO_START_H;
 
     if (s.mode === 'off') {
       this.setEnabled(false, now);
@@ -295,6 +325,7 @@ export class SurplusController {
       reason = 'fast';
     } else if (dataAge > s.staleTimeout) {
       this.clearTimers();
+      this.dips.interrupt();
       this.smoother.reset();
       this.quick.reset();
       this.raw = null;
@@ -325,6 +356,9 @@ export class SurplusController {
       p.surplusW = smoothed;
       const stopPhases = s.phaseSwitching ? 1 : this.phases;
       const stopW = s.stopSurplus ?? minW(stopPhases);
+      // The quick view too: the sun coming back ends a dip at once.
+      const low = Math.max(smoothed, this.quick.value ?? smoothed);
+      this.dips.observe(low < stopW, now);
       if (this.enabled !== true) {
         const startPhases: 1 | 3 = s.phaseSwitching ? (smoothed >= minW(3) ? 3 : 1) : s.phases;
         const amps = clampAmps(roundAmps(smoothed / (startPhases * V), s.rounding, s.pvRatio));
@@ -337,12 +371,21 @@ export class SurplusController {
         } else {
           const need = s.startSurplus ?? minW(startPhases);
           p.neededW = need;
-          if (smoothed >= need) this.startSince ??= now;
-          else this.startSince = undefined;
+          startWh = s.startEnergy ?? minW(startPhases) * AUTO_START_H;
+          if (smoothed < need) this.startSince = undefined;
+          else if (this.startSince === undefined) {
+            this.startSince = this.offeredAt = now;
+            this.offeredWh = 0;
+          } else {
+            this.offeredWh += (smoothed * (now - this.offeredAt)) / 3_600_000;
+            this.offeredAt = now;
+          }
           const startLeft = this.startSince === undefined ? undefined : s.startDelay - (now - this.startSince) / 1000;
           const pauseLeft = s.minPause - (now - this.pausedAt) / 1000;
+          // At the present surplus, how long until the spell has offered enough.
+          const energyLeft = this.startSince === undefined ? 0 : Math.max(0, ((startWh - this.offeredWh) * 3600) / Math.max(smoothed, 1));
           if (pauseLeft > 0) timers.minPauseLeft = pauseLeft;
-          if (startLeft !== undefined && startLeft <= 0 && pauseLeft <= 0 && (this.raw ?? smoothed) >= need) {
+          if (startLeft !== undefined && startLeft <= 0 && pauseLeft <= 0 && this.offeredWh >= startWh && (this.raw ?? smoothed) >= need) {
             this.setEnabled(true, now);
             this.amps = amps;
             wantPhases = startPhases;
@@ -352,8 +395,9 @@ export class SurplusController {
           } else if (startLeft !== undefined) {
             this.setEnabled(false, now);
             state = 'starting';
-            timers.startIn = p.seconds = Math.max(startLeft, pauseLeft, 0);
-            reason = pauseLeft > 0 && pauseLeft >= startLeft ? 'minPause' : 'startDelay';
+            timers.startIn = p.seconds = Math.max(startLeft, pauseLeft, energyLeft, 0);
+            p.energyWh = startWh;
+            reason = pauseLeft > 0 && pauseLeft >= startLeft && pauseLeft >= energyLeft ? 'minPause' : energyLeft > startLeft ? 'startEnergy' : 'startDelay';
           } else {
             this.setEnabled(false, now);
             state = 'waiting';
@@ -370,7 +414,12 @@ export class SurplusController {
           this.amps = lim.min;
           this.stopSince ??= now;
           this.upSince = this.downSince = undefined;
-          const stopLeft = this.stopAtOnce ? 0 : s.stopDelay - (now - this.stopSince) / 1000;
+          let stopLeft = s.stopDelay - (now - this.stopSince) / 1000;
+          // With enough recent dips to judge, they decide instead of the stop delay.
+          const recent = this.dips.recent(now);
+          const bridging = restartWh > 0 && recent.length >= MIN_DIPS;
+          if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(now) ?? 0, minW(this.phases) - low, restartWh) ? 0 : Infinity;
+          if (this.stopAtOnce) stopLeft = 0;
           const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (now - this.enabledAt) / 1000;
           // The latest reading has the last word: no pause in the very second the sun returns.
           if (stopLeft <= 0 && chargeLeft <= 0 && (this.raw ?? smoothed) < stopW) {
@@ -380,9 +429,14 @@ export class SurplusController {
             reason = 'stopped';
           } else {
             state = 'stopping';
-            timers.stopIn = p.seconds = Math.max(stopLeft, chargeLeft);
             if (chargeLeft > 0) timers.minChargeLeft = chargeLeft;
-            reason = stopLeft > 0 ? 'stopDelay' : 'minChargeTime';
+            if (stopLeft === Infinity) {
+              reason = 'bridging';
+              p.seconds = this.dips.elapsed(now) ?? 0;
+            } else {
+              timers.stopIn = p.seconds = Math.max(stopLeft, chargeLeft);
+              reason = stopLeft > 0 ? 'stopDelay' : 'minChargeTime';
+            }
           }
         } else {
           this.stopSince = undefined;
@@ -465,6 +519,13 @@ export class SurplusController {
         batteryPriority: this.batteryPriority,
       },
       timers,
+      spells: {
+        offeredWh: this.enabled !== true && this.startSince !== undefined ? this.offeredWh : null,
+        startWh,
+        dipSeconds: this.dips.elapsed(now),
+        recentDips: this.dips.recent(now),
+        restartWh,
+      },
       dataAge,
       command,
     };

@@ -15,6 +15,8 @@ export interface ReasonParams {
   /** Time left on the timer in play, or a configured duration, s. */
   seconds?: number;
   staleAction?: StaleAction;
+  /** Energy in play, Wh. */
+  energyWh?: number;
 }
 
 const w = (p: ReasonParams, key: 'surplusW' | 'neededW') => `${Math.round(p[key] ?? 0)} W`;
@@ -32,11 +34,13 @@ export const REASONS = {
   waitingForCharger: () => "waiting for the charger's first reading",
   noSurplus: (p: ReasonParams) => `surplus ${w(p, 'surplusW')}, ${w(p, 'neededW')} needed to start`,
   startDelay: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} reaches ${w(p, 'neededW')}: start in ${t(p)}`,
+  startEnergy: (p: ReasonParams) => `surplus ${w(p, 'surplusW')}: start once this sunny spell has offered ${Math.round(p.energyWh ?? 0)} Wh, in ${t(p)}`,
   minPause: (p: ReasonParams) => `surplus enough, but keeping the minimum pause: start in ${t(p)}`,
   started: (p: ReasonParams) => `started: surplus ${w(p, 'surplusW')} reached ${w(p, 'neededW')} long enough`,
   surplus: (p: ReasonParams) => `charging ${p.amps} A on ${p.phases} phase${p.phases === 1 ? '' : 's'} from surplus ${w(p, 'surplusW')}`,
   maxCurrent: (p: ReasonParams) => `charging at the maximum ${p.amps} A, surplus ${w(p, 'surplusW')}`,
   stopDelay: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')}: minimum current, stop in ${t(p)}`,
+  bridging: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')} for ${t(p)}: riding the dip out at the minimum current, as today's dips have been short`,
   minChargeTime: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')}: minimum current for the minimum charge time, ${t(p)} left`,
   stopped: (p: ReasonParams) => `paused: surplus ${w(p, 'surplusW')} stayed below ${w(p, 'neededW')}`,
   minimum: (p: ReasonParams) => `min+PV: minimum ${p.amps} A, surplus ${w(p, 'surplusW')} is less`,

@@ -29,6 +29,13 @@ export function reportOf(d: Decision, dryRun: boolean): Report {
       carW: watts(d.surplus.carW),
     },
     timers,
+    spells: {
+      offeredWh: watts(d.spells.offeredWh),
+      startWh: Math.round(d.spells.startWh),
+      dipSeconds: seconds(d.spells.dipSeconds),
+      recentDips: d.spells.recentDips.map(Math.round),
+      restartWh: Math.round(d.spells.restartWh),
+    },
     dataAge: Math.round(d.dataAge * 10) / 10,
     sent: d.command !== null && !dryRun,
     dryRun,
@@ -53,6 +60,7 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
     case 'starting':
       return { fill: 'yellow', shape, key: 'startIn', params: { time: time(d.timers.startIn) } };
     case 'stopping':
+      if (d.reason === 'bridging') return { fill: 'yellow', shape, key: 'bridging', params: { amps: d.setpoint } };
       return { fill: 'yellow', shape, key: 'stopIn', params: { time: time(d.timers.stopIn), amps: d.setpoint } };
     case 'phaseSwitch':
       return { fill: 'yellow', shape, key: 'phaseSwitch', params: { phases: d.phases, time: time(d.timers.settleLeft) } };

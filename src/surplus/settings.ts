@@ -1,7 +1,8 @@
 // The controller's settings: one table with each setting's default, range and meaning. It
 // drives validation here, the node's defaults (a test holds the editor to it) and the help.
 // Defaults follow evcc where evcc has the setting (6-16 A, 1 min start, 3 min stop delays,
-// rounding down); the rest are ours and are what the replayed days in bench/ were run with.
+// rounding down, 5 min between a stop and a start); the rest are ours and are what the
+// replayed days in bench/ were run with.
 
 import { InvalidInput } from '../trydan/errors';
 
@@ -50,8 +51,10 @@ export const SETTINGS = {
   phaseSettle: { kind: 'number', default: 60, min: 0, max: 600, unit: 's', description: 'pause around a phase switch' },
   startSurplus: { kind: 'auto', default: null, min: 0, max: 50000, unit: 'W', description: 'surplus needed to start; empty: the minimum current\'s power' },
   startDelay: { kind: 'number', default: 60, min: 0, max: 3600, unit: 's', description: 'how long the surplus must last before starting' },
+  startEnergy: { kind: 'auto', default: null, min: 0, max: 100000, unit: 'Wh', description: 'surplus energy a sunny spell must offer before the car starts (besides the start delay), so a gap in the clouds does not cost a restart; the more sun, the sooner; empty: 15 minutes at the minimum current; 0: the start delay alone' },
   stopSurplus: { kind: 'auto', default: null, min: -50000, max: 50000, unit: 'W', description: 'below this surplus the stop timer runs; empty: the minimum current\'s power' },
   stopDelay: { kind: 'number', default: 180, min: 0, max: 3600, unit: 's', description: 'how long the surplus must stay low before pausing' },
+  bridgeEnergy: { kind: 'auto', default: null, min: 0, max: 100000, unit: 'Wh', description: 'grid energy a pause and restart is worth: a dip likely to cost less (judged by the dips of the last two hours) is ridden out at the minimum current, a costlier one pauses at once; the stop delay decides until three dips are known; empty: 6 minutes at the minimum current; 0: the stop delay alone' },
   minChargeTime: { kind: 'number', default: 0, min: 0, max: 7200, unit: 's', description: 'shortest charge once started' },
   minPause: { kind: 'number', default: 300, min: 0, max: 7200, unit: 's', description: 'shortest pause once paused (protects cars that dislike frequent restarts)' },
   rounding: { kind: 'choice', default: 'noImport', choices: ROUNDINGS, description: 'current from surplus: round down (no import), to the nearest amp, or up when the PV ratio of the next amp is covered' },
@@ -78,8 +81,10 @@ export interface SurplusSettings {
   phaseSettle: number;
   startSurplus: number | null;
   startDelay: number;
+  startEnergy: number | null;
   stopSurplus: number | null;
   stopDelay: number;
+  bridgeEnergy: number | null;
   minChargeTime: number;
   minPause: number;
   rounding: Rounding;

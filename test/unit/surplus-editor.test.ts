@@ -79,7 +79,7 @@ describe('v2c-surplus editor and help', () => {
     const keys = [...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]!);
     const coded = [...html.matchAll(/this\._\('([^']+)'/g)].map((m) => m[1]!).filter((k) => !k.endsWith('.'));
     const tabs = ['meter', 'charging', 'startStop', 'regulation', 'safety'].map((t) => `v2c-surplus.tab.${t}`);
-    const runtime = ['pv', 'minpv', 'fast', 'off', 'startIn', 'stopIn', 'phaseSwitch', 'stale', 'waitingForMeter', 'waitingForCharger', 'waiting', 'noCar', 'dryRun', 'badSettings'].map((k) => `v2c-surplus.status.${k}`);
+    const runtime = ['pv', 'minpv', 'fast', 'off', 'startIn', 'stopIn', 'bridging', 'phaseSwitch', 'stale', 'waitingForMeter', 'waitingForCharger', 'waiting', 'noCar', 'dryRun', 'badSettings'].map((k) => `v2c-surplus.status.${k}`);
     for (const key of [...keys, ...coded, ...tabs, ...runtime, 'v2c-surplus.errors.needsCharger', 'v2c-surplus.errors.gridFromCharger', 'v2c-surplus.errors.badSettings']) {
       assert.equal(typeof lookup(key), 'string', `${key} is not in the catalogue`);
     }

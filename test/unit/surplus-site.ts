@@ -1,5 +1,7 @@
 // A tiny site for the controller's tests: a surplus we set, a car that follows every command
 // at once, readings paired as the charger's own meter gives them, and a clock we move.
+// evcc's timers alone unless a test passes the restart-saving settings (startEnergy,
+// bridgeEnergy; null = their defaults): most tests count seconds of those timers.
 
 import { type Command, type Decision, type Mode, type Sample, SurplusController, type SurplusSettings } from '../../src/surplus';
 
@@ -30,7 +32,7 @@ export interface Site {
 }
 
 export function site(settings: Partial<SurplusSettings> = {}, options: { dryRun?: boolean; waitForCharger?: boolean; charger?: Partial<Site['charger']> } = {}): Site {
-  const controller = new SurplusController(settings, { now: T0, dryRun: options.dryRun ?? false, waitForCharger: options.waitForCharger ?? false });
+  const controller = new SurplusController({ startEnergy: 0, bridgeEnergy: 0, ...settings }, { now: T0, dryRun: options.dryRun ?? false, waitForCharger: options.waitForCharger ?? false });
   const s: Site = {
     controller,
     now: T0,

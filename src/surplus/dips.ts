@@ -1,0 +1,94 @@
+// Dips: spells when the surplus is below what the car needs at its minimum current (a
+// cloud, the kettle). Riding one out at the minimum current costs its deficit from the grid
+// for as long as it lasts; pausing costs a stop and a restart. Which is cheaper depends on
+// how long the dip will last, so the controller keeps the lengths of the day's recent dips:
+// on a day of small fast clouds it rides them out, on a day of long clouds it pauses at once.
+
+/** Dips that ended longer ago than this say little about the weather now. */
+const WINDOW_MS = 2 * 3600_000;
+const MAX_DIPS = 12;
+/** A dip longer than this counts as this long (the difference changes no decision). */
+const LONGEST_S = 3600;
+/** Sun for less than this inside a dip does not end it. */
+const MERGE_MS = 30_000;
+/** Fewer recent dips than this: too little to judge, the stop delay decides. */
+export const MIN_DIPS = 3;
+
+interface Dip {
+  start: number;
+  end: number;
+  seconds: number;
+}
+
+/**
+ * Whether pausing now is cheaper than riding on, `elapsed` s into a dip that takes
+ * `deficitW` from the grid, if it lasts like the recent dips that lasted longer than it has.
+ * Riding on up to a horizon costs the deficit of the dips that end before it and, for those
+ * that do not, the deficit up to it plus a restart anyway; pausing now costs one restart,
+ * worth `restartWh`. Pause when no horizon is cheaper, or when this dip has already outlasted
+ * every recent one.
+ */
+export function pauseBeatsBridging(recent: readonly number[], elapsed: number, deficitW: number, restartWh: number): boolean {
+  const left = recent
+    .filter((s) => s > elapsed)
+    .map((s) => s - elapsed)
+    .sort((a, b) => a - b);
+  if (left.length === 0) return true;
+  if (deficitW <= 0) return false;
+  const n = left.length;
+  let endedWh = 0;
+  for (let i = 0; i < n; i++) {
+    const horizonWh = (deficitW * left[i]!) / 3600;
+    const stillLow = n - 1 - i;
+    const cost = (endedWh + horizonWh + stillLow * (horizonWh + restartWh)) / n;
+    if (cost < restartWh) return false;
+    endedWh += horizonWh;
+  }
+  return true;
+}
+
+/** The day's recent dips, fed with "is the surplus low now" at every decision. */
+export class DipHistory {
+  private readonly dips: Dip[] = [];
+  private since: number | undefined;
+  private seenHigh = false;
+  /** Low since before any sun (the night, the morning): not a dip between sunny spells. */
+  private sinceDark = false;
+
+  observe(low: boolean, now: number): void {
+    if (low) {
+      if (this.since !== undefined) return;
+      const last = this.dips.at(-1);
+      if (last && now - last.end <= MERGE_MS) {
+        this.dips.pop();
+        this.since = last.start;
+      } else {
+        this.since = now;
+        this.sinceDark = !this.seenHigh;
+      }
+      return;
+    }
+    this.seenHigh = true;
+    if (this.since === undefined) return;
+    if (!this.sinceDark) {
+      this.dips.push({ start: this.since, end: now, seconds: Math.min(LONGEST_S, (now - this.since) / 1000) });
+      if (this.dips.length > MAX_DIPS) this.dips.shift();
+    }
+    this.since = undefined;
+  }
+
+  /** The readings stopped: the dip under way, if any, is not measured. */
+  interrupt(): void {
+    this.since = undefined;
+  }
+
+  /** Seconds into the dip under way, or null outside one. */
+  elapsed(now: number): number | null {
+    return this.since === undefined ? null : (now - this.since) / 1000;
+  }
+
+  /** Lengths of the dips that ended within the last two hours, s. */
+  recent(now: number): number[] {
+    return this.dips.filter((d) => now - d.end <= WINDOW_MS).map((d) => d.seconds);
+  }
+}

@@ -1,0 +1,174 @@
+// The rules that save restarts: a sunny spell must offer some energy before the car starts,
+// and a dip is ridden out or paused for by what the day's dips have cost.
+
+import { strict as assert } from 'node:assert';
+import { type Decision, DipHistory, pauseBeatsBridging, statusOf } from '../../src/surplus';
+import { T0, site } from './surplus-site';
+
+const MIN_W = 6 * 230;
+const RESTART_WH = (MIN_W * 6) / 60; // the default: 6 minutes at the minimum current
+const at = (s: number) => T0 + s * 1000;
+const seconds = (d: Decision) => (d.time - T0) / 1000;
+/** The defaults of the restart-saving rules (the test site turns them off otherwise). */
+const DEFAULTS = { startEnergy: null, bridgeEnergy: null };
+
+describe('surplus: riding out a dip or pausing (pauseBeatsBridging)', () => {
+  it('rides out a dip when recent dips were short and the deficit small', () => {
+    // Three dips of 4 min; 1 min in, riding on costs 180 W × 3 min = 9 Wh, a restart 138 Wh.
+    assert.equal(pauseBeatsBridging([240, 240, 240], 60, 180, RESTART_WH), false);
+  });
+
+  it('pauses at once when recent dips were long and dark', () => {
+    // Three dips of 20 min at 1080 W: riding one out costs 360 Wh, more than a restart.
+    assert.equal(pauseBeatsBridging([1200, 1200, 1200], 0, 1080, RESTART_WH), true);
+  });
+
+  it('pauses when this dip has outlasted every recent one', () => {
+    assert.equal(pauseBeatsBridging([60, 90, 120], 121, 10, RESTART_WH), true);
+  });
+
+  it('waits out the short dips it has seen among long ones, then pauses', () => {
+    // One dip in four ended within a minute: riding a minute costs (10 + 3 × (10 + 138)) / 4
+    // = 114 Wh on average, less than a restart; past that minute only long dips are left.
+    assert.equal(pauseBeatsBridging([60, 3600, 3600, 3600], 0, 600, RESTART_WH), false);
+    assert.equal(pauseBeatsBridging([60, 3600, 3600, 3600], 61, 600, RESTART_WH), true);
+  });
+
+  it('never pauses for a dip that takes nothing from the grid', () => {
+    assert.equal(pauseBeatsBridging([600, 600, 600], 10, 0, RESTART_WH), false);
+  });
+});
+
+describe('surplus: the day\'s dips (DipHistory)', () => {
+  it('measures dips between sunny spells, not the night before the first sun', () => {
+    const h = new DipHistory();
+    h.observe(true, at(0)); // dark since the start
+    h.observe(false, at(600));
+    assert.deepEqual(h.recent(at(600)), []);
+    h.observe(true, at(700));
+    assert.equal(h.elapsed(at(790)), 90);
+    h.observe(false, at(820));
+    assert.deepEqual(h.recent(at(820)), [120]);
+    assert.equal(h.elapsed(at(830)), null);
+  });
+
+  it('takes a moment of sun inside a cloud as part of it', () => {
+    const h = new DipHistory();
+    h.observe(false, at(0));
+    h.observe(true, at(100));
+    h.observe(false, at(200));
+    h.observe(true, at(220)); // 20 s of sun
+    h.observe(false, at(300));
+    assert.deepEqual(h.recent(at(300)), [200]);
+  });
+
+  it('forgets dips older than two hours and a dip cut short by missing readings', () => {
+    const h = new DipHistory();
+    h.observe(false, at(0));
+    h.observe(true, at(100));
+    h.observe(false, at(160));
+    h.observe(true, at(1000));
+    h.interrupt();
+    h.observe(false, at(1100));
+    assert.deepEqual(h.recent(at(1100)), [60]);
+    assert.deepEqual(h.recent(at(160 + 2 * 3600 + 1)), []);
+  });
+});
+
+describe('surplus controller: fewer restarts (default settings)', () => {
+  it('starts once the sunny spell has offered the start energy: sooner with more sun', () => {
+    const startAfter = (surplusW: number) => {
+      const s = site(DEFAULTS);
+      s.run(900, surplusW);
+      const starting = s.decisions.find((d) => d.state === 'starting')!;
+      return seconds(s.decisions.find((d) => d.reason === 'started')!) - seconds(starting);
+    };
+    // 345 Wh: about 7 minutes at 3 kW, 3.5 at 6 kW (the smoothed surplus rises over ~1 min).
+    const at3kW = startAfter(3000);
+    const at6kW = startAfter(6000);
+    assert.ok(at3kW >= 414 && at3kW <= 450, `3 kW: started after ${at3kW} s`);
+    assert.ok(at6kW >= 207 && at6kW <= 240, `6 kW: started after ${at6kW} s`);
+  });
+
+  it('says what it waits for, with the time left at the present surplus', () => {
+    const s = site(DEFAULTS);
+    const d = s.run(120, 3000);
+    assert.equal(d.state, 'starting');
+    assert.equal(d.reason, 'startEnergy');
+    assert.match(d.reasonText, /start once this sunny spell has offered 345 Wh, in [45]:\d\d/);
+    assert.ok(d.spells.offeredWh! > 50 && d.spells.offeredWh! < 100, `${d.spells.offeredWh} Wh offered`);
+    assert.equal(d.spells.startWh, 345);
+    assert.ok(d.timers.startIn! > 240 && d.timers.startIn! < 330, `start in ${d.timers.startIn} s`);
+  });
+
+  it('lets a short gap in the clouds go by', () => {
+    const s = site(DEFAULTS);
+    for (let i = 0; i < 6; i++) {
+      s.run(240, 3000); // 4 minutes of sun: 200 Wh
+      s.run(120, 400);
+    }
+    assert.equal(s.decisions.filter((d) => d.reason === 'started').length, 0);
+    assert.equal(s.commands.filter((c) => c.Paused === 0).length, 0);
+  });
+
+  it('uses the stop delay until three dips are known', () => {
+    const s = site(DEFAULTS);
+    s.run(600, 3000);
+    assert.equal(s.last().state, 'charging');
+    const low = s.now;
+    s.run(240, 400);
+    const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
+    const after = (stop.time - low) / 1000;
+    assert.ok(after >= 180 && after <= 190, `paused ${after} s into the first dip`);
+  });
+
+  it('rides out a dip beyond the stop delay on a day of light clouds', () => {
+    const s = site(DEFAULTS);
+    s.run(600, 3000);
+    for (let i = 0; i < 3; i++) {
+      s.run(300, 1200); // 5 minutes at 180 W short: the stop delay pauses these first ones
+      s.run(900, 3000);
+    }
+    assert.equal(s.last().state, 'charging');
+    assert.equal(s.last().spells.recentDips.length, 3);
+    const low = s.now;
+    s.run(240, 1200);
+    const during = s.decisions.filter((d) => d.time > low);
+    assert.ok(during.filter((d) => d.reason === 'bridging').length > 200, 'rode the dip out: 180 W for 4 minutes is cheaper than a restart');
+    const bridging = during.find((d) => d.reason === 'bridging')!;
+    assert.match(bridging.reasonText, /riding the dip out at the minimum current/);
+    assert.deepEqual(statusOf(bridging, false), { fill: 'yellow', shape: 'dot', key: 'bridging', params: { amps: 6 } });
+    assert.ok(during.every((d) => d.charging), 'never paused');
+    assert.equal(s.last().setpoint, 6);
+  });
+
+  it('pauses at once on a day of long, dark clouds instead of importing for the stop delay', () => {
+    const s = site(DEFAULTS);
+    s.run(600, 3000);
+    for (let i = 0; i < 3; i++) {
+      s.run(1200, 300);
+      s.run(900, 3000);
+    }
+    assert.equal(s.last().state, 'charging');
+    assert.ok(s.last().spells.recentDips.every((d) => d >= 1190));
+    const low = s.now;
+    s.run(240, 300);
+    const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
+    const after = (stop.time - low) / 1000;
+    assert.ok(after <= 15, `paused ${after} s into the dip, not after the 180 s stop delay`);
+  });
+
+  it('with bridgeEnergy 0 keeps to the stop delay whatever the day', () => {
+    const s = site({ startEnergy: null, bridgeEnergy: 0 });
+    s.run(600, 3000);
+    for (let i = 0; i < 3; i++) {
+      s.run(1200, 300);
+      s.run(900, 3000);
+    }
+    const low = s.now;
+    s.run(240, 300);
+    const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
+    const after = (stop.time - low) / 1000;
+    assert.ok(after >= 180 && after <= 190, `paused ${after} s into the dip`);
+  });
+});
