@@ -304,7 +304,10 @@ export class SurplusController {
     let capOnly = false;
     const smoothed = this.smoother.value;
     const restartWh = s.bridgeEnergy ?? minW(s.phaseSwitching ? 1 : this.phases) * AUTO_BRIDGE_H;
-    let startWh = s.startEnergy ?? minW(s.phaseSwitching ? 1 : s.phases) * AUTO_START_H;
+    // On one phase with switching: more sun must never mean a later start.
+    const startWh = s.startEnergy ?? minW(s.phaseSwitching ? 1 : s.phases) * AUTO_START_H;
+    /** The dips were watched in this decision; if not, a dip under way is not measured. */
+    let watched = false;
 
     if (s.mode === 'off') {
       this.setEnabled(false, now);
@@ -325,7 +328,6 @@ export class SurplusController {
       reason = 'fast';
     } else if (dataAge > s.staleTimeout) {
       this.clearTimers();
-      this.dips.interrupt();
       this.smoother.reset();
       this.quick.reset();
       this.raw = null;
@@ -359,6 +361,7 @@ export class SurplusController {
       // The quick view too: the sun coming back ends a dip at once.
       const low = Math.max(smoothed, this.quick.value ?? smoothed);
       this.dips.observe(low < stopW, now);
+      watched = true;
       if (this.enabled !== true) {
         const startPhases: 1 | 3 = s.phaseSwitching ? (smoothed >= minW(3) ? 3 : 1) : s.phases;
         const amps = clampAmps(roundAmps(smoothed / (startPhases * V), s.rounding, s.pvRatio));
@@ -371,7 +374,6 @@ export class SurplusController {
         } else {
           const need = s.startSurplus ?? minW(startPhases);
           p.neededW = need;
-          startWh = s.startEnergy ?? minW(startPhases) * AUTO_START_H;
           if (smoothed < need) this.startSince = undefined;
           else if (this.startSince === undefined) {
             this.startSince = this.offeredAt = now;
@@ -418,7 +420,7 @@ export class SurplusController {
           // With enough recent dips to judge, they decide instead of the stop delay.
           const recent = this.dips.recent(now);
           const bridging = restartWh > 0 && recent.length >= MIN_DIPS;
-          if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(now) ?? 0, minW(this.phases) - low, restartWh) ? 0 : Infinity;
+          if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(now) ?? 0, stopW - low, restartWh) ? 0 : Infinity;
           if (this.stopAtOnce) stopLeft = 0;
           const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (now - this.enabledAt) / 1000;
           // The latest reading has the last word: no pause in the very second the sun returns.
@@ -435,7 +437,7 @@ export class SurplusController {
               p.seconds = this.dips.elapsed(now) ?? 0;
             } else {
               timers.stopIn = p.seconds = Math.max(stopLeft, chargeLeft);
-              reason = stopLeft > 0 ? 'stopDelay' : 'minChargeTime';
+              reason = chargeLeft > 0 && chargeLeft >= stopLeft ? 'minChargeTime' : 'stopDelay';
             }
           }
         } else {
@@ -466,6 +468,8 @@ export class SurplusController {
       }
       this.stopAtOnce = false;
     }
+
+    if (!watched) this.dips.interrupt();
 
     if (wantPhases !== this.phases) {
       // A switch while charging pauses the car around it; while paused it is just written.

@@ -9,6 +9,8 @@ const WINDOW_MS = 2 * 3600_000;
 const MAX_DIPS = 12;
 /** A dip longer than this counts as this long (the difference changes no decision). */
 const LONGEST_S = 3600;
+/** Low for longer than this is the night or a grey day, not a dip between sunny spells. */
+const DARK_MS = WINDOW_MS;
 /** Sun for less than this inside a dip does not end it. */
 const MERGE_MS = 30_000;
 /** Fewer recent dips than this: too little to judge, the stop delay decides. */
@@ -70,7 +72,7 @@ export class DipHistory {
     }
     this.seenHigh = true;
     if (this.since === undefined) return;
-    if (!this.sinceDark) {
+    if (!this.sinceDark && now - this.since <= DARK_MS) {
       this.dips.push({ start: this.since, end: now, seconds: Math.min(LONGEST_S, (now - this.since) / 1000) });
       if (this.dips.length > MAX_DIPS) this.dips.shift();
     }

@@ -52,6 +52,14 @@ describe('surplus: the day\'s dips (DipHistory)', () => {
     assert.equal(h.elapsed(at(830)), null);
   });
 
+  it('does not take a night for a dip', () => {
+    const h = new DipHistory();
+    h.observe(false, at(0));
+    h.observe(true, at(100)); // dusk
+    h.observe(false, at(100 + 14 * 3600)); // the next morning
+    assert.deepEqual(h.recent(at(100 + 14 * 3600)), []);
+  });
+
   it('takes a moment of sun inside a cloud as part of it', () => {
     const h = new DipHistory();
     h.observe(false, at(0));
@@ -88,6 +96,16 @@ describe('surplus controller: fewer restarts (default settings)', () => {
     const at6kW = startAfter(6000);
     assert.ok(at3kW >= 414 && at3kW <= 450, `3 kW: started after ${at3kW} s`);
     assert.ok(at6kW >= 207 && at6kW <= 240, `6 kW: started after ${at6kW} s`);
+  });
+
+  it('with phase switching, more sun never means a later start', () => {
+    const startAfter = (surplusW: number) => {
+      const s = site({ ...DEFAULTS, phaseSwitching: true });
+      s.run(1200, surplusW);
+      return seconds(s.decisions.find((d) => d.reason === 'started')!);
+    };
+    // 4200 W carries three phases at 6 A (4140 W): the start energy stays one phase's 345 Wh.
+    assert.ok(startAfter(4200) <= startAfter(4100));
   });
 
   it('says what it waits for, with the time left at the present surplus', () => {
@@ -156,6 +174,20 @@ describe('surplus controller: fewer restarts (default settings)', () => {
     const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
     const after = (stop.time - low) / 1000;
     assert.ok(after <= 15, `paused ${after} s into the dip, not after the 180 s stop delay`);
+  });
+
+  it('does not measure a dip while it is not watching (fast mode)', () => {
+    const s = site(DEFAULTS);
+    s.run(600, 3000);
+    s.run(30, 300);
+    assert.ok(s.last().spells.dipSeconds! > 0);
+    s.mode('fast');
+    s.run(3 * 3600, 300);
+    assert.equal(s.last().spells.dipSeconds, null);
+    s.mode('pv');
+    s.run(60, 3000);
+    // Only the seconds the smoothing takes to see the sun again after the switch back.
+    assert.ok(s.last().spells.recentDips.every((d) => d < 10), `three hours of fast charging are not a dip: ${s.last().spells.recentDips}`);
   });
 
   it('with bridgeEnergy 0 keeps to the stop delay whatever the day', () => {
