@@ -61,7 +61,7 @@ interface ClockSetting {
   tickMs?: unknown;
 }
 
-const FIELDS = ['Paused', 'Intensity', 'PauseDynamic', 'ChargeMode', 'MinIntensity', 'MaxIntensity'] as const;
+const FIELDS = ['Paused', 'Intensity', 'PauseDynamic', 'ChargeMode', 'MinIntensity', 'MaxIntensity', 'Locked'] as const;
 
 /** What the controller takes from a charger reading. */
 function sampleOf(r: Reading, source: GridSource, invertGrid: boolean): Sample {

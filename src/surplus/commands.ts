@@ -15,6 +15,8 @@ export interface ChargerView {
   ChargeMode?: number;
   MinIntensity?: number;
   MaxIntensity?: number;
+  /** 1: the charge point is disabled (never written by the controller). */
+  Locked?: number;
 }
 
 /** A reading taken this soon after a write may predate it (the write was still queued). */

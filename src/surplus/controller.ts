@@ -12,6 +12,7 @@
 // (dips.ts); the stop delay decides until there are enough of them.
 
 import { availablePower } from './available';
+import { CarDraw } from './car-draw';
 import { DipHistory, MIN_DIPS, pauseBeatsBridging } from './dips';
 import { type ChargerView, type Command, CommandTracker } from './commands';
 import { type ReasonCode, type ReasonParams, type State, reasonText } from './reasons';
@@ -83,8 +84,12 @@ export interface Decision {
     batteryW: number | null;
     soc: number | null;
     carW: number | null;
+    /** Seconds the last change of current has been waiting to show in the car's power, or null. */
+    carPendingSeconds: number | null;
     /** The home battery charges below its priority state of charge and keeps its power. */
     batteryPriority: boolean;
+    /** The home battery is above its buffer charge and may feed the car. */
+    batteryFeeds: boolean;
   };
   timers: Timers;
   spells: Spells;
@@ -112,12 +117,40 @@ const HYSTERESIS_A = 0.25;
 
 const NO_TIMERS: Timers = { startIn: null, stopIn: null, minChargeLeft: null, minPauseLeft: null, phaseSwitchIn: null, settleLeft: null, nextWriteIn: null };
 
+/** What one step of a decision concluded. */
+interface Step {
+  state: State;
+  reason: ReasonCode;
+}
+
+/** What a decision works with, and what its steps fill in. */
+interface Ctx {
+  now: number;
+  lim: { min: number; max: number };
+  /** The smoothed surplus (defined from the surplus steps on). */
+  smoothed: number;
+  timers: Timers;
+  p: ReasonParams;
+  wantPhases: 1 | 3;
+  /** Safety acts at once, whatever the write interval. */
+  urgent: boolean;
+  /** Without knowing whether the charger charges, a stale meter still caps the current. */
+  capOnly: boolean;
+  /** Nothing may be written (a locked charger). */
+  silent: boolean;
+  /** The dips were watched in this decision; if not, a dip under way is not measured. */
+  watched: boolean;
+  restartWh: number;
+  startWh: number;
+}
+
 export class SurplusController {
   private s: SurplusSettings;
   private smoother: AsymmetricSmoother;
   /** The same readings smoothed only briefly both ways: the sun coming back resets the stop timer at once. */
   private quick: AsymmetricSmoother;
   private readonly tracker: CommandTracker;
+  private readonly draw = new CarDraw();
   private readonly startedAt: number;
   private readonly dryRun: boolean;
   private readonly waitForCharger: boolean;
@@ -130,6 +163,8 @@ export class SurplusController {
   private switchUntil = -Infinity;
   /** After a mode change away from fast/min+PV a lack of surplus pauses at once. */
   private stopAtOnce = false;
+  /** The charger is locked (the app's AutoLock, or a user): it cannot charge, nothing is written. */
+  private locked = false;
 
   // Timers: when their condition began (undefined = not running).
   private startSince: number | undefined;
@@ -152,7 +187,10 @@ export class SurplusController {
   private car: Reading | undefined;
   private carConnected: boolean | undefined;
   private raw: number | null = null;
+  /** While a change has not shown yet: the surplus the latest grid reading allows, at most, W. */
+  private pendingHigh: number | null = null;
   private batteryPriority = false;
+  private batteryFeeds = false;
 
   /**
    * @param options.dryRun decide and report, but nothing reaches the charger (readings are
@@ -184,24 +222,14 @@ export class SurplusController {
     if (change.mode) this.applyMode(change.mode);
     if (sample.carConnected !== undefined) this.carConnected = sample.carConnected;
     if (sample.charger) this.observeCharger(sample.charger, now);
-    if (sample.carW !== undefined) this.car = { value: sample.carW, at: now };
+    if (sample.carW !== undefined) {
+      this.car = { value: sample.carW, at: now };
+      this.draw.observe(sample.carW, now);
+    }
     if (sample.pvW !== undefined) this.pv = { value: sample.pvW, at: now };
     if (sample.batteryW !== undefined) this.battery = { value: sample.batteryW, at: now };
     if (sample.soc !== undefined) this.soc = { value: sample.soc, at: now };
-    if (sample.gridW !== undefined) {
-      this.grid = { value: sample.gridW, at: now };
-      // A grid reading alone, taken while the car is still following a change, would be
-      // read against the wrong car power: it only proves the meter is alive.
-      const paired = sample.carW !== undefined;
-      if (paired || this.dryRun || now >= this.changedAt + SETTLE_MS) {
-        const carW = paired || this.dryRun ? (this.car?.value ?? 0) : this.carEstimate();
-        const a = availablePower({ gridW: sample.gridW, carW, batteryW: this.battery?.value, soc: this.soc?.value }, this.s);
-        this.raw = a.availableW;
-        this.batteryPriority = a.batteryPriority;
-        this.smoother.push(a.availableW, now);
-        this.quick.push(a.availableW, now);
-      }
-    }
+    if (sample.gridW !== undefined) this.readGrid(sample.gridW, sample.carW !== undefined, now);
     return this.decide(now);
   }
 
@@ -217,6 +245,42 @@ export class SurplusController {
   /** New settings at run time (e.g. from a dashboard); timers keep running. */
   configure(settings: SurplusSettings, now: number): Decision {
     return this.update({}, now, { settings });
+  }
+
+  // -- readings ---------------------------------------------------------------------------
+
+  /**
+   * A grid reading becomes surplus once the car's power at that moment is known: measured
+   * with it (the charger's own meter), or from telemetry once the last change has shown
+   * (car-draw.ts). Until then it only bounds the surplus from above, which may lower the
+   * current or run the stop timer, never raise it. Without any telemetry of the car, its
+   * power is taken as commanded once it has had SETTLE_MS to follow.
+   */
+  private readGrid(gridW: number, paired: boolean, now: number): void {
+    this.grid = { value: gridW, at: now };
+    const available = (carW: number) => {
+      const a = availablePower({ gridW, carW, batteryW: this.battery?.value, soc: this.soc?.value }, this.s);
+      this.batteryPriority = a.batteryPriority;
+      this.batteryFeeds = a.batteryFeeds;
+      return a.availableW;
+    };
+    let carW: number;
+    if (paired || this.dryRun) carW = this.car?.value ?? 0;
+    else if (!this.draw.known) {
+      if (now < this.changedAt + SETTLE_MS) return;
+      carW = this.commandedCarW();
+    } else {
+      const range = this.draw.range(now);
+      if (range.pending) {
+        this.pendingHigh = available(range.hi);
+        return;
+      }
+      carW = range.lo;
+    }
+    this.pendingHigh = null;
+    this.raw = available(carW);
+    this.smoother.push(this.raw, now);
+    this.quick.push(this.raw, now);
   }
 
   private applyMode(mode: Mode): void {
@@ -240,12 +304,11 @@ export class SurplusController {
     this.applyMode(settings.mode);
   }
 
-  // -------------------------------------------------------------------------------------
-
   private observeCharger(view: ChargerView, now: number): void {
     this.tracker.observe(view, now);
+    if (view.Locked !== undefined) this.locked = view.Locked === 1;
     // A charger found charging is adopted as it is: a redeploy does not interrupt a session.
-    if (this.enabled === undefined && view.Paused !== undefined) {
+    if (this.enabled === undefined && view.Paused !== undefined && !this.locked) {
       this.enabled = view.Paused === 0;
       if (this.enabled) this.enabledAt = now;
       if (typeof view.Intensity === 'number') this.amps = view.Intensity;
@@ -261,17 +324,24 @@ export class SurplusController {
     return amps * this.phases * this.s.voltage;
   }
 
-  private carEstimate(): number {
-    if (this.car && this.car.at >= this.changedAt + SETTLE_MS) return this.car.value;
-    return this.commandedCarW();
-  }
-
   private limits(): { min: number; max: number } {
     const view = this.tracker.view;
     let min = Math.min(32, Math.max(this.s.minCurrent, view.MinIntensity ?? 6, 6));
     const max = Math.max(6, Math.min(this.s.maxCurrent, view.MaxIntensity ?? 32, 32));
     if (min > max) min = max;
     return { min, max };
+  }
+
+  private minW(c: Ctx, phases: number): number {
+    return c.lim.min * phases * this.s.voltage;
+  }
+
+  private clampAmps(c: Ctx, amps: number): number {
+    return Math.min(c.lim.max, Math.max(c.lim.min, amps));
+  }
+
+  private ampsFor(watts: number, phases: number): number {
+    return roundAmps(watts / (phases * this.s.voltage), this.s.rounding, this.s.pvRatio);
   }
 
   private setEnabled(on: boolean, now: number): void {
@@ -286,229 +356,313 @@ export class SurplusController {
     this.startSince = this.stopSince = this.upSince = this.downSince = undefined;
   }
 
+  /** The home battery is above `soc` % (a setting of 100 never is). */
+  private batteryAbove(soc: number, now: number): boolean {
+    return soc < 100 && this.soc !== undefined && now - this.soc.at <= this.s.staleTimeout * 1000 && this.soc.value >= soc;
+  }
+
+  // -- the decision, step by step ---------------------------------------------------------
+
   private decide(now: number): Decision {
     const s = this.s;
     const lim = this.limits();
-    const V = s.voltage;
-    const minW = (phases: number) => lim.min * phases * V;
-    const clampAmps = (a: number) => Math.min(lim.max, Math.max(lim.min, a));
-    const dataAge = (now - (this.grid?.at ?? this.startedAt)) / 1000;
-    const timers: Timers = { ...NO_TIMERS };
-    const p: ReasonParams = {};
-    let state: State;
-    let reason: ReasonCode;
-    let wantPhases = this.phases;
-    // Safety acts at once, whatever the write interval.
-    let urgent = false;
-    // Without knowing whether the charger charges, a stale meter still caps the current.
-    let capOnly = false;
-    const smoothed = this.smoother.value;
-    const restartWh = s.bridgeEnergy ?? minW(s.phaseSwitching ? 1 : this.phases) * AUTO_BRIDGE_H;
-    // On one phase with switching: more sun must never mean a later start.
-    const startWh = s.startEnergy ?? minW(s.phaseSwitching ? 1 : s.phases) * AUTO_START_H;
-    /** The dips were watched in this decision; if not, a dip under way is not measured. */
-    let watched = false;
+    const oneOrAll = s.phaseSwitching ? 1 : this.phases;
+    const c: Ctx = {
+      now,
+      lim,
+      smoothed: this.smoother.value ?? 0,
+      timers: { ...NO_TIMERS },
+      p: {},
+      wantPhases: this.phases,
+      urgent: false,
+      capOnly: false,
+      silent: false,
+      watched: false,
+      restartWh: s.bridgeEnergy ?? lim.min * oneOrAll * s.voltage * AUTO_BRIDGE_H,
+      // On one phase with switching: more sun must never mean a later start.
+      startWh: s.startEnergy ?? lim.min * (s.phaseSwitching ? 1 : s.phases) * s.voltage * AUTO_START_H,
+    };
+    const step = this.overrides(c) ?? this.fromSurplus(c);
+    if (!c.watched) this.dips.interrupt();
+    const final = this.switchPhases(c, step);
+    const command = this.command(c);
+    return this.report(c, final, command);
+  }
 
-    if (s.mode === 'off') {
-      this.setEnabled(false, now);
+  /** Modes, the car, the charger and the meter that decide before the surplus does. */
+  private overrides(c: Ctx): Step | undefined {
+    const s = this.s;
+    if (s.mode === 'off') return this.paused(c, 'off', 'modeOff');
+    if (this.carConnected === false) return this.paused(c, 'noCar', 'noCar');
+    if (this.locked) {
+      // Nothing to pretend: the charger cannot charge. Its state is adopted afresh once unlocked.
+      this.enabled = undefined;
       this.clearTimers();
-      state = 'off';
-      reason = 'modeOff';
-    } else if (this.carConnected === false) {
-      this.setEnabled(false, now);
+      c.silent = true;
+      return { state: 'locked', reason: 'locked' };
+    }
+    if (s.mode === 'fast') {
+      this.setEnabled(true, c.now);
       this.clearTimers();
-      state = 'noCar';
-      reason = 'noCar';
-    } else if (s.mode === 'fast') {
-      this.setEnabled(true, now);
-      this.clearTimers();
-      this.amps = lim.max;
-      wantPhases = s.phaseSwitching ? 3 : s.phases;
-      state = 'charging';
-      reason = 'fast';
-    } else if (dataAge > s.staleTimeout) {
-      this.clearTimers();
-      this.smoother.reset();
-      this.quick.reset();
-      this.raw = null;
-      state = 'stale';
-      reason = 'stale';
-      p.seconds = dataAge;
-      p.staleAction = s.staleAction;
-      urgent = true;
-      if (s.staleAction === 'pause') this.setEnabled(false, now);
-      else if (s.staleAction === 'minimum') {
-        this.setEnabled(true, now);
-        this.amps = lim.min;
-      } else if (this.enabled !== false) {
-        this.amps = Math.min(this.amps || lim.min, lim.min);
-        capOnly = this.enabled === undefined;
-      }
-    } else if (now < this.switchUntil) {
-      state = 'phaseSwitch';
-      reason = 'phaseSwitch';
-      timers.settleLeft = p.seconds = (this.switchUntil - now) / 1000;
-    } else if (this.waitForCharger && !this.tracker.seen) {
-      state = 'waitingForMeter';
-      reason = 'waitingForCharger';
-    } else if (smoothed === undefined) {
-      state = 'waitingForMeter';
-      reason = 'waitingForMeter';
+      this.amps = c.lim.max;
+      c.wantPhases = s.phaseSwitching ? 3 : s.phases;
+      return { state: 'charging', reason: 'fast' };
+    }
+    const dataAge = (c.now - (this.grid?.at ?? this.startedAt)) / 1000;
+    if (dataAge > s.staleTimeout) return this.staleMeter(c, dataAge);
+    if (c.now < this.switchUntil) {
+      c.timers.settleLeft = c.p.seconds = (this.switchUntil - c.now) / 1000;
+      return { state: 'phaseSwitch', reason: 'phaseSwitch' };
+    }
+    if (this.waitForCharger && !this.tracker.seen) return { state: 'waitingForMeter', reason: 'waitingForCharger' };
+    if (this.smoother.value === undefined) return { state: 'waitingForMeter', reason: 'waitingForMeter' };
+    return undefined;
+  }
+
+  private paused(c: Ctx, state: State, reason: ReasonCode): Step {
+    this.setEnabled(false, c.now);
+    this.clearTimers();
+    return { state, reason };
+  }
+
+  /** No grid reading for the timeout: the stale action, at once. */
+  private staleMeter(c: Ctx, dataAge: number): Step {
+    const s = this.s;
+    this.clearTimers();
+    this.smoother.reset();
+    this.quick.reset();
+    this.raw = this.pendingHigh = null;
+    c.p.seconds = dataAge;
+    c.p.staleAction = s.staleAction;
+    c.urgent = true;
+    if (s.staleAction === 'pause') this.setEnabled(false, c.now);
+    else if (s.staleAction === 'minimum') {
+      this.setEnabled(true, c.now);
+      this.amps = c.lim.min;
+    } else if (this.enabled !== false) {
+      this.amps = Math.min(this.amps || c.lim.min, c.lim.min);
+      c.capOnly = this.enabled === undefined;
+    }
+    return { state: 'stale', reason: 'stale' };
+  }
+
+  /** The surplus decides: start, keep running, the current, the phases. */
+  private fromSurplus(c: Ctx): Step {
+    const s = this.s;
+    c.p.surplusW = c.smoothed;
+    const stopW = s.stopSurplus ?? this.minW(c, s.phaseSwitching ? 1 : this.phases);
+    const level = this.level();
+    this.dips.observe(level < stopW, c.now);
+    c.watched = true;
+    let step: Step;
+    if (this.enabled !== true) step = s.mode === 'minpv' ? this.startAtOnce(c) : this.decideStart(c);
+    // A battery above its buffer charge carries the car through a dip: no stop timer.
+    else if (s.mode === 'pv' && level < stopW && !this.batteryFeeds) step = this.keepRunning(c, stopW, level);
+    else {
+      this.stopSince = undefined;
+      step = this.decideCurrent(c);
+      if (s.phaseSwitching) step = this.decidePhaseSwitch(c, step);
+    }
+    this.stopAtOnce = false;
+    return step;
+  }
+
+  /**
+   * How high the surplus is for starting and stopping: the smoothed value, or the quick one
+   * when it is higher (the sun coming back ends a dip at once); while a change has not shown
+   * yet, at most what the latest grid reading allows.
+   */
+  private level(): number {
+    const smoothed = this.smoother.value ?? 0;
+    const level = Math.max(smoothed, this.quick.value ?? smoothed);
+    return this.pendingHigh === null ? level : Math.min(level, this.pendingHigh);
+  }
+
+  /** The latest reading, for the last word on a start or a stop. */
+  private latest(): number {
+    return this.pendingHigh ?? this.raw ?? this.smoother.value ?? 0;
+  }
+
+  /** min+PV: never paused; the minimum when the surplus is less. */
+  private startAtOnce(c: Ctx): Step {
+    const phases = this.startPhases(c);
+    this.setEnabled(true, c.now);
+    this.amps = this.clampAmps(c, this.ampsFor(c.smoothed, phases));
+    c.wantPhases = phases;
+    return { state: 'charging', reason: c.smoothed < this.minW(c, phases) ? 'minimum' : 'surplus' };
+  }
+
+  private startPhases(c: Ctx): 1 | 3 {
+    const s = this.s;
+    return s.phaseSwitching ? (c.smoothed >= this.minW(c, 3) ? 3 : 1) : s.phases;
+  }
+
+  /**
+   * PV, paused: start once the surplus has carried the minimum for the start delay, the
+   * sunny spell has offered the start energy and the minimum pause is over; or, with a home
+   * battery above its buffer-start charge, without waiting for the sun.
+   */
+  private decideStart(c: Ctx): Step {
+    const s = this.s;
+    const phases = this.startPhases(c);
+    const need = s.startSurplus ?? this.minW(c, phases);
+    const fromBattery = this.batteryAbove(s.bufferStartSoc, c.now);
+    const enough = c.smoothed >= need || fromBattery;
+    c.p.neededW = need;
+    this.countOffered(enough, c);
+    if (this.startSince === undefined) {
+      this.setEnabled(false, c.now);
+      return { state: 'waiting', reason: 'noSurplus' };
+    }
+    const startLeft = s.startDelay - (c.now - this.startSince) / 1000;
+    const pauseLeft = s.minPause - (c.now - this.pausedAt) / 1000;
+    const energyShort = fromBattery ? 0 : c.startWh - this.offeredWh;
+    // At the present surplus, how long until the spell has offered enough.
+    const energyLeft = Math.max(0, (energyShort * 3600) / Math.max(c.smoothed, 1));
+    if (pauseLeft > 0) c.timers.minPauseLeft = pauseLeft;
+    if (startLeft <= 0 && pauseLeft <= 0 && energyShort <= 0 && (fromBattery || this.latest() >= need)) {
+      this.setEnabled(true, c.now);
+      this.amps = this.clampAmps(c, this.ampsFor(c.smoothed, phases));
+      c.wantPhases = phases;
+      this.startSince = undefined;
+      return { state: 'charging', reason: c.smoothed >= need ? 'started' : 'batteryStart' };
+    }
+    this.setEnabled(false, c.now);
+    c.timers.startIn = c.p.seconds = Math.max(startLeft, pauseLeft, energyLeft, 0);
+    c.p.energyWh = c.startWh;
+    const reason: ReasonCode = pauseLeft > 0 && pauseLeft >= startLeft && pauseLeft >= energyLeft ? 'minPause' : energyLeft > startLeft ? 'startEnergy' : 'startDelay';
+    return { state: 'starting', reason };
+  }
+
+  /** The start timer and the energy the sunny spell has offered since it began. */
+  private countOffered(enough: boolean, c: Ctx): void {
+    if (!enough) this.startSince = undefined;
+    else if (this.startSince === undefined) {
+      this.startSince = this.offeredAt = c.now;
+      this.offeredWh = 0;
     } else {
-      p.surplusW = smoothed;
-      const stopPhases = s.phaseSwitching ? 1 : this.phases;
-      const stopW = s.stopSurplus ?? minW(stopPhases);
-      // The quick view too: the sun coming back ends a dip at once.
-      const low = Math.max(smoothed, this.quick.value ?? smoothed);
-      this.dips.observe(low < stopW, now);
-      watched = true;
-      if (this.enabled !== true) {
-        const startPhases: 1 | 3 = s.phaseSwitching ? (smoothed >= minW(3) ? 3 : 1) : s.phases;
-        const amps = clampAmps(roundAmps(smoothed / (startPhases * V), s.rounding, s.pvRatio));
-        if (s.mode === 'minpv') {
-          this.setEnabled(true, now);
-          this.amps = amps;
-          wantPhases = startPhases;
-          state = 'charging';
-          reason = smoothed < minW(startPhases) ? 'minimum' : 'surplus';
-        } else {
-          const need = s.startSurplus ?? minW(startPhases);
-          p.neededW = need;
-          if (smoothed < need) this.startSince = undefined;
-          else if (this.startSince === undefined) {
-            this.startSince = this.offeredAt = now;
-            this.offeredWh = 0;
-          } else {
-            this.offeredWh += (smoothed * (now - this.offeredAt)) / 3_600_000;
-            this.offeredAt = now;
-          }
-          const startLeft = this.startSince === undefined ? undefined : s.startDelay - (now - this.startSince) / 1000;
-          const pauseLeft = s.minPause - (now - this.pausedAt) / 1000;
-          // At the present surplus, how long until the spell has offered enough.
-          const energyLeft = this.startSince === undefined ? 0 : Math.max(0, ((startWh - this.offeredWh) * 3600) / Math.max(smoothed, 1));
-          if (pauseLeft > 0) timers.minPauseLeft = pauseLeft;
-          if (startLeft !== undefined && startLeft <= 0 && pauseLeft <= 0 && this.offeredWh >= startWh && (this.raw ?? smoothed) >= need) {
-            this.setEnabled(true, now);
-            this.amps = amps;
-            wantPhases = startPhases;
-            this.startSince = undefined;
-            state = 'charging';
-            reason = 'started';
-          } else if (startLeft !== undefined) {
-            this.setEnabled(false, now);
-            state = 'starting';
-            timers.startIn = p.seconds = Math.max(startLeft, pauseLeft, energyLeft, 0);
-            p.energyWh = startWh;
-            reason = pauseLeft > 0 && pauseLeft >= startLeft && pauseLeft >= energyLeft ? 'minPause' : energyLeft > startLeft ? 'startEnergy' : 'startDelay';
-          } else {
-            this.setEnabled(false, now);
-            state = 'waiting';
-            reason = 'noSurplus';
-          }
-        }
-      } else {
-        const exact = smoothed / (this.phases * V);
-        let target = roundAmps(exact, s.rounding, s.pvRatio);
-        // Up only when clearly carried: a surplus hovering at an amp's edge does not toggle it.
-        if (target > this.amps && roundAmps(exact - HYSTERESIS_A, s.rounding, s.pvRatio) <= this.amps) target = this.amps;
-        if (s.mode === 'pv' && Math.max(smoothed, this.quick.value ?? smoothed) < stopW) {
-          p.neededW = stopW;
-          this.amps = lim.min;
-          this.stopSince ??= now;
-          this.upSince = this.downSince = undefined;
-          let stopLeft = s.stopDelay - (now - this.stopSince) / 1000;
-          // With enough recent dips to judge, they decide instead of the stop delay.
-          const recent = this.dips.recent(now);
-          const bridging = restartWh > 0 && recent.length >= MIN_DIPS;
-          if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(now) ?? 0, stopW - low, restartWh) ? 0 : Infinity;
-          if (this.stopAtOnce) stopLeft = 0;
-          const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (now - this.enabledAt) / 1000;
-          // The latest reading has the last word: no pause in the very second the sun returns.
-          if (stopLeft <= 0 && chargeLeft <= 0 && (this.raw ?? smoothed) < stopW) {
-            this.setEnabled(false, now);
-            this.stopSince = undefined;
-            state = 'waiting';
-            reason = 'stopped';
-          } else {
-            state = 'stopping';
-            if (chargeLeft > 0) timers.minChargeLeft = chargeLeft;
-            if (stopLeft === Infinity) {
-              reason = 'bridging';
-              p.seconds = this.dips.elapsed(now) ?? 0;
-            } else {
-              timers.stopIn = p.seconds = Math.max(stopLeft, chargeLeft);
-              reason = chargeLeft > 0 && chargeLeft >= stopLeft ? 'minChargeTime' : 'stopDelay';
-            }
-          }
-        } else {
-          this.stopSince = undefined;
-          this.amps = clampAmps(target);
-          state = 'charging';
-          reason = target >= lim.max ? 'maxCurrent' : target < lim.min ? 'minimum' : 'surplus';
-          if (s.phaseSwitching) {
-            // Up when three phases can run at their minimum, down when they cannot but one can
-            // (or min+PV holds the car on): with the start and stop delays.
-            const up = this.phases === 1 && smoothed >= minW(3);
-            const down = this.phases === 3 && smoothed < minW(3);
-            this.upSince = up ? (this.upSince ?? now) : undefined;
-            this.downSince = down ? (this.downSince ?? now) : undefined;
-            const since = this.upSince ?? this.downSince;
-            if (since !== undefined) {
-              const left = (up ? s.startDelay : s.stopDelay) - (now - since) / 1000;
-              if (left <= 0) {
-                wantPhases = up ? 3 : 1;
-                this.upSince = this.downSince = undefined;
-              } else {
-                timers.phaseSwitchIn = p.seconds = left;
-                reason = up ? 'phaseUp' : 'phaseDown';
-              }
-            }
-          }
-        }
-      }
-      this.stopAtOnce = false;
+      this.offeredWh += (c.smoothed * (c.now - this.offeredAt)) / 3_600_000;
+      this.offeredAt = c.now;
     }
+  }
 
-    if (!watched) this.dips.interrupt();
-
-    if (wantPhases !== this.phases) {
-      // A switch while charging pauses the car around it; while paused it is just written.
-      const charging = this.tracker.known('Paused') === 0;
-      this.phases = wantPhases;
-      if (charging && this.enabled) {
-        this.switchUntil = now + s.phaseSettle * 1000;
-        this.amps = clampAmps(roundAmps((smoothed ?? 0) / (wantPhases * V), s.rounding, s.pvRatio));
-        state = 'phaseSwitch';
-        reason = 'phaseSwitch';
-        timers.settleLeft = p.seconds = s.phaseSettle;
-      }
+  /**
+   * PV, charging, surplus below the minimum: hold the minimum current and pause after the
+   * stop delay, or, once the day's dips are known, as soon as riding this dip out looks
+   * costlier than a restart (dips.ts).
+   */
+  private keepRunning(c: Ctx, stopW: number, level: number): Step {
+    const s = this.s;
+    c.p.neededW = stopW;
+    this.amps = c.lim.min;
+    this.stopSince ??= c.now;
+    this.upSince = this.downSince = undefined;
+    let stopLeft = s.stopDelay - (c.now - this.stopSince) / 1000;
+    const recent = this.dips.recent(c.now);
+    const bridging = c.restartWh > 0 && recent.length >= MIN_DIPS;
+    if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(c.now) ?? 0, stopW - level, c.restartWh) ? 0 : Infinity;
+    if (this.stopAtOnce) stopLeft = 0;
+    const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (c.now - this.enabledAt) / 1000;
+    // The latest reading has the last word: no pause in the very second the sun returns.
+    if (stopLeft <= 0 && chargeLeft <= 0 && this.latest() < stopW) {
+      this.setEnabled(false, c.now);
+      this.stopSince = undefined;
+      return { state: 'waiting', reason: 'stopped' };
     }
-    const switching = now < this.switchUntil;
+    if (chargeLeft > 0) c.timers.minChargeLeft = chargeLeft;
+    if (stopLeft === Infinity) {
+      c.p.seconds = this.dips.elapsed(c.now) ?? 0;
+      return { state: 'stopping', reason: 'bridging' };
+    }
+    c.timers.stopIn = c.p.seconds = Math.max(stopLeft, chargeLeft);
+    return { state: 'stopping', reason: chargeLeft > 0 && chargeLeft >= stopLeft ? 'minChargeTime' : 'stopDelay' };
+  }
 
+  /**
+   * Charging with enough surplus: the current it carries. Up only when clearly carried (a
+   * surplus at an amp's edge does not toggle it) and only once the last change has shown in
+   * the car's power; down at once when the latest reading says so.
+   */
+  private decideCurrent(c: Ctx): Step {
+    const s = this.s;
+    const exact = c.smoothed / (this.phases * s.voltage);
+    let target = roundAmps(exact, s.rounding, s.pvRatio);
+    if (target > this.amps && roundAmps(exact - HYSTERESIS_A, s.rounding, s.pvRatio) <= this.amps) target = this.amps;
+    if (this.pendingHigh !== null) target = Math.min(target, this.amps, this.ampsFor(this.pendingHigh, this.phases));
+    this.amps = this.clampAmps(c, target);
+    if (this.batteryFeeds) return { state: 'charging', reason: 'batteryBuffer' };
+    return { state: 'charging', reason: target >= c.lim.max ? 'maxCurrent' : target < c.lim.min ? 'minimum' : 'surplus' };
+  }
+
+  /**
+   * Phase switching while charging: up when three phases can run at their minimum, down when
+   * they cannot but one can (or min+PV holds the car on), after the start and stop delays.
+   */
+  private decidePhaseSwitch(c: Ctx, current: Step): Step {
+    const s = this.s;
+    const up = this.phases === 1 && c.smoothed >= this.minW(c, 3);
+    const down = this.phases === 3 && c.smoothed < this.minW(c, 3);
+    this.upSince = up ? (this.upSince ?? c.now) : undefined;
+    this.downSince = down ? (this.downSince ?? c.now) : undefined;
+    const since = this.upSince ?? this.downSince;
+    if (since === undefined) return current;
+    const left = (up ? s.startDelay : s.stopDelay) - (c.now - since) / 1000;
+    if (left <= 0) {
+      c.wantPhases = up ? 3 : 1;
+      this.upSince = this.downSince = undefined;
+      return current;
+    }
+    c.timers.phaseSwitchIn = c.p.seconds = left;
+    return { state: 'charging', reason: up ? 'phaseUp' : 'phaseDown' };
+  }
+
+  /** A switch while charging pauses the car around it; while paused it is just written. */
+  private switchPhases(c: Ctx, step: Step): Step {
+    if (c.wantPhases === this.phases) return step;
+    const charging = this.tracker.known('Paused') === 0;
+    this.phases = c.wantPhases;
+    if (!charging || !this.enabled) return step;
+    this.switchUntil = c.now + this.s.phaseSettle * 1000;
+    this.amps = this.clampAmps(c, this.ampsFor(this.smoother.value ?? 0, c.wantPhases));
+    c.timers.settleLeft = c.p.seconds = this.s.phaseSettle;
+    return { state: 'phaseSwitch', reason: 'phaseSwitch' };
+  }
+
+  /** What to write now, if anything: the wanted state against what the charger has. */
+  private command(c: Ctx): Command | null {
+    if (c.silent) return null;
+    const s = this.s;
+    const switching = c.now < this.switchUntil;
     const want: Command = {};
-    if (this.enabled !== undefined || capOnly) want.PauseDynamic = 1;
+    if (this.enabled !== undefined || c.capOnly) want.PauseDynamic = 1;
     if (this.enabled !== undefined) want.Paused = this.enabled && !switching ? 0 : 1;
     if (s.phaseSwitching && this.enabled !== undefined) want.ChargeMode = this.phases === 3 ? 1 : 0;
-    if ((this.enabled === true && this.amps > 0) || capOnly) want.Intensity = this.amps;
-
+    if ((this.enabled === true && this.amps > 0) || c.capOnly) want.Intensity = this.amps;
     const before = this.commandedCarW();
-    const command = this.tracker.plan(want, now, s.minWriteInterval, urgent);
+    const command = this.tracker.plan(want, c.now, s.minWriteInterval, c.urgent);
     if (command) {
-      this.tracker.record(command, now);
-      if (this.commandedCarW() !== before || 'ChargeMode' in command) this.changedAt = now;
+      this.tracker.record(command, c.now);
+      const after = this.commandedCarW();
+      if (after !== before || 'ChargeMode' in command) {
+        this.changedAt = c.now;
+        this.draw.commanded(after, c.now, this.phases * s.voltage);
+      }
     }
-    const wait = this.tracker.waitSeconds(now, s.minWriteInterval);
-    if (wait > 0 && this.enabled && this.tracker.known('Intensity') !== this.amps) timers.nextWriteIn = wait;
+    const wait = this.tracker.waitSeconds(c.now, s.minWriteInterval);
+    if (wait > 0 && this.enabled && this.tracker.known('Intensity') !== this.amps) c.timers.nextWriteIn = wait;
+    return command;
+  }
 
-    const charging = this.enabled === true && !switching;
-    p.amps = this.amps;
-    p.phases = this.phases;
+  private report(c: Ctx, step: Step, command: Command | null): Decision {
+    const charging = this.enabled === true && c.now >= this.switchUntil;
+    c.p.amps = this.amps;
+    c.p.phases = this.phases;
     return {
-      time: now,
-      mode: s.mode,
-      state,
-      reason,
-      reasonText: reasonText(reason, p),
+      time: c.now,
+      mode: this.s.mode,
+      state: step.state,
+      reason: step.reason,
+      reasonText: reasonText(step.reason, c.p),
       charging,
       setpoint: charging ? this.amps : 0,
       phases: this.phases,
@@ -520,17 +674,19 @@ export class SurplusController {
         batteryW: this.battery?.value ?? null,
         soc: this.soc?.value ?? null,
         carW: this.car?.value ?? null,
+        carPendingSeconds: this.draw.pendingSeconds(c.now),
         batteryPriority: this.batteryPriority,
+        batteryFeeds: this.batteryFeeds,
       },
-      timers,
+      timers: c.timers,
       spells: {
         offeredWh: this.enabled !== true && this.startSince !== undefined ? this.offeredWh : null,
-        startWh,
-        dipSeconds: this.dips.elapsed(now),
-        recentDips: this.dips.recent(now),
-        restartWh,
+        startWh: c.startWh,
+        dipSeconds: this.dips.elapsed(c.now),
+        recentDips: this.dips.recent(c.now),
+        restartWh: c.restartWh,
       },
-      dataAge,
+      dataAge: (c.now - (this.grid?.at ?? this.startedAt)) / 1000,
       command,
     };
   }

@@ -3,7 +3,7 @@
 
 import type { StaleAction } from './settings';
 
-export type State = 'off' | 'noCar' | 'waitingForMeter' | 'waiting' | 'starting' | 'charging' | 'stopping' | 'phaseSwitch' | 'stale';
+export type State = 'off' | 'noCar' | 'waitingForMeter' | 'waiting' | 'starting' | 'charging' | 'stopping' | 'phaseSwitch' | 'stale' | 'locked';
 
 export interface ReasonParams {
   /** Smoothed surplus the car could use, W. */
@@ -30,6 +30,7 @@ const STALE_TEXT: Record<StaleAction, string> = {
 export const REASONS = {
   modeOff: () => 'mode off: charging paused',
   noCar: () => 'no car connected',
+  locked: () => 'the charger is locked (the app\'s AutoLock or a user): it cannot charge; control resumes once it is unlocked',
   waitingForMeter: () => 'waiting for the first grid reading',
   waitingForCharger: () => "waiting for the charger's first reading",
   noSurplus: (p: ReasonParams) => `surplus ${w(p, 'surplusW')}, ${w(p, 'neededW')} needed to start`,
@@ -37,6 +38,8 @@ export const REASONS = {
   startEnergy: (p: ReasonParams) => `surplus ${w(p, 'surplusW')}: start once this sunny spell has offered ${Math.round(p.energyWh ?? 0)} Wh, in ${t(p)}`,
   minPause: (p: ReasonParams) => `surplus enough, but keeping the minimum pause: start in ${t(p)}`,
   started: (p: ReasonParams) => `started: surplus ${w(p, 'surplusW')} reached ${w(p, 'neededW')} long enough`,
+  batteryStart: (p: ReasonParams) => `started from the home battery above its buffer-start charge: surplus ${w(p, 'surplusW')}`,
+  batteryBuffer: (p: ReasonParams) => `charging ${p.amps} A, the home battery above its buffer charge helps: surplus ${w(p, 'surplusW')}`,
   surplus: (p: ReasonParams) => `charging ${p.amps} A on ${p.phases} phase${p.phases === 1 ? '' : 's'} from surplus ${w(p, 'surplusW')}`,
   maxCurrent: (p: ReasonParams) => `charging at the maximum ${p.amps} A, surplus ${w(p, 'surplusW')}`,
   stopDelay: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} below ${w(p, 'neededW')}: minimum current, stop in ${t(p)}`,

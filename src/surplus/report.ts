@@ -27,6 +27,7 @@ export function reportOf(d: Decision, dryRun: boolean): Report {
       pvW: watts(d.surplus.pvW),
       batteryW: watts(d.surplus.batteryW),
       carW: watts(d.surplus.carW),
+      carPendingSeconds: seconds(d.surplus.carPendingSeconds),
     },
     timers,
     spells: {
@@ -72,6 +73,8 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
       return { fill: 'blue', shape: 'ring', key: 'waiting', params: {} };
     case 'noCar':
       return { fill: 'grey', shape: 'ring', key: 'noCar', params: {} };
+    case 'locked':
+      return { fill: 'red', shape: 'ring', key: 'locked', params: {} };
     case 'off':
       return { fill: 'grey', shape: 'ring', key: 'off', params: {} };
   }

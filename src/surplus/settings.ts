@@ -63,6 +63,8 @@ export const SETTINGS = {
   fallTime: { kind: 'number', default: 5, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus falls' },
   gridAllowance: { kind: 'number', default: 0, min: -10000, max: 10000, unit: 'W', description: 'grid import tolerated (negative: export kept back)' },
   batteryPrioritySoc: { kind: 'number', default: 0, min: 0, max: 100, unit: '%', description: 'below this home-battery charge its charging power is not surplus; 0: the car comes first' },
+  bufferSoc: { kind: 'number', default: 100, min: 0, max: 100, unit: '%', description: 'above this home-battery charge the battery may feed a running car (its discharge is not held against the surplus); 100: never' },
+  bufferStartSoc: { kind: 'number', default: 100, min: 0, max: 100, unit: '%', description: 'above this home-battery charge a charge may start from the battery when the sun alone is short (at least the buffer charge); 100: never' },
   batteryMargin: { kind: 'number', default: 100, min: 0, max: 5000, unit: 'W', description: 'surplus left to a charging battery with priority' },
   staleTimeout: { kind: 'number', default: 60, min: 5, max: 3600, unit: 's', description: 'no grid reading for this long: the meter is stale' },
   staleAction: { kind: 'choice', default: 'hold', choices: STALE_ACTIONS, description: 'with a stale meter: hold (stay on or paused, at most the minimum current), minimum (charge at the minimum), pause' },
@@ -93,6 +95,8 @@ export interface SurplusSettings {
   fallTime: number;
   gridAllowance: number;
   batteryPrioritySoc: number;
+  bufferSoc: number;
+  bufferStartSoc: number;
   batteryMargin: number;
   staleTimeout: number;
   staleAction: StaleAction;
@@ -163,9 +167,19 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
     out[name] = spec.kind === 'auto' && (raw === '' || raw === null) ? null : check(name, spec, raw, problems);
   }
   const s = out as unknown as SurplusSettings;
-  if (problems.length === 0 && s.maxCurrent < s.minCurrent) problems.push(`maxCurrent ${s.maxCurrent} A is below minCurrent ${s.minCurrent} A`);
+  if (problems.length === 0) problems.push(...conflicts(s));
   if (problems.length) throw new InvalidInput(problems);
   return s;
+}
+
+/** Settings that are each in range but contradict one another. */
+function conflicts(s: SurplusSettings): string[] {
+  const out: string[] = [];
+  if (s.maxCurrent < s.minCurrent) out.push(`maxCurrent ${s.maxCurrent} A is below minCurrent ${s.minCurrent} A`);
+  // Started from the battery but not allowed to run on it: the car would stop again at once.
+  if (s.bufferStartSoc < s.bufferSoc) out.push(`bufferStartSoc ${s.bufferStartSoc} % is below bufferSoc ${s.bufferSoc} %`);
+  if (s.bufferSoc < 100 && s.bufferSoc < s.batteryPrioritySoc) out.push(`bufferSoc ${s.bufferSoc} % is below batteryPrioritySoc ${s.batteryPrioritySoc} %`);
+  return out;
 }
 
 /** A mode from a message: one of MODES, any case. */

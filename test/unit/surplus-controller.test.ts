@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { type Decision, SETTLE_MS } from '../../src/surplus';
+import { type Decision, settingsFrom } from '../../src/surplus';
 import { T0, site } from './surplus-site';
 
 const MIN_W = 6 * 230; // the minimum current's power on one phase
@@ -307,16 +307,14 @@ describe('surplus controller: the charger it controls', () => {
     assert.equal((again.time - resumed.time) / 1000, 30);
   });
 
-  it('ignores grid readings alone while the car is still following a change', () => {
+  it('reads a grid reading alone against the car\'s measured power once the car shows the last change', () => {
     const s = site();
     s.run(200, 2500);
     const changed = s.decisions.filter((d) => d.command).pop()!;
-    const raw = s.last().surplus.rawW;
-    // A grid reading right after a change, before the car drew the new current, would look like export.
-    let d = s.controller.update({ gridW: -5000 }, changed.time + SETTLE_MS - 1000);
-    assert.equal(d.surplus.rawW, raw);
-    d = s.controller.update({ gridW: -5000 }, changed.time + SETTLE_MS + 1000);
-    assert.notEqual(d.surplus.rawW, raw);
+    // The site's car follows at once and its power came with every reading: nothing is pending.
+    const d = s.controller.update({ gridW: -1000 }, changed.time + 1000);
+    assert.equal(d.surplus.carPendingSeconds, null);
+    assert.equal(d.surplus.rawW, s.carW() + 1000);
   });
 
   it('estimates the car from the current set when no car power arrives', () => {
@@ -396,5 +394,60 @@ describe('surplus controller: phase switching', () => {
     s.run(200, 6000);
     const start = s.decisions.find((d) => d.reason === 'started')!;
     assert.deepEqual(start.command, { ChargeMode: 1, Intensity: 8, Paused: 0 });
+  });
+});
+
+describe('surplus controller: a locked charger', () => {
+  it('says it is locked, writes nothing while locked, and takes control afresh once unlocked', () => {
+    const s = site();
+    s.run(200, 2500);
+    assert.equal(s.charger.Paused, 0, 'charging before the lock');
+    const before = s.commands.length;
+    let d = s.telemetry({ charger: { Locked: 1, Paused: 0, Intensity: s.charger.Intensity } });
+    assert.equal(d.state, 'locked');
+    assert.equal(d.reason, 'locked');
+    assert.match(d.reasonText, /locked/);
+    assert.equal(d.charging, false);
+    assert.equal(d.setpoint, 0);
+    d = s.run(300, 500, { charger: { Locked: 1 } }); // a cloud while locked: no pause is written either
+    assert.equal(d.state, 'locked');
+    assert.equal(s.commands.length, before, 'no command while locked');
+    d = s.run(120, 2500, { charger: { Locked: 0, Paused: s.charger.Paused, Intensity: s.charger.Intensity } });
+    assert.equal(d.state, 'charging', 'back in control once unlocked');
+    assert.ok(s.commands.length > before || s.charger.Paused === 0);
+  });
+});
+
+describe('surplus controller: home battery buffer', () => {
+  it('lets a battery above its buffer charge feed a running car, and stops it below', () => {
+    const s = site({ bufferSoc: 60 });
+    s.run(200, 2500, { batteryW: 0, soc: 70 });
+    assert.equal(s.last().state, 'charging');
+    // A cloud: 300 W of sun, the battery covers the rest of the car (the grid stays at zero).
+    const fed = s.run(600, 2300, { batteryW: 2000, soc: 70 });
+    assert.equal(fed.state, 'charging', 'the battery above 60 % feeds the car');
+    assert.equal(fed.reason, 'batteryBuffer');
+    assert.equal(fed.surplus.batteryFeeds, true);
+    const drained = s.run(400, 2300, { batteryW: 2000, soc: 55 });
+    assert.equal(drained.state, 'waiting', 'below 60 % its discharge is no surplus: paused');
+  });
+
+  it('starts from the battery above its buffer-start charge when the sun alone is short', () => {
+    const s = site({ bufferSoc: 60, bufferStartSoc: 90 });
+    s.run(200, 400, { batteryW: 0, soc: 85 });
+    assert.equal(s.last().state, 'waiting', 'not above 90 %');
+    s.run(65, 400, { batteryW: 0, soc: 95 });
+    const start = s.decisions.find((d) => d.reason === 'batteryStart');
+    assert.ok(start, 'started from the battery');
+    assert.equal(start.command!.Intensity, 6, 'at the minimum');
+    // The battery now covers what the sun cannot: 980 W of the car's 1380 W.
+    const d = s.run(300, 1380, { batteryW: 980, soc: 94 });
+    assert.equal(d.state, 'charging');
+    assert.equal(d.reason, 'batteryBuffer');
+  });
+
+  it('refuses a buffer-start charge below the buffer charge', () => {
+    assert.throws(() => settingsFrom({ bufferSoc: 80, bufferStartSoc: 70 }), /bufferStartSoc 70 % is below bufferSoc 80 %/);
+    assert.throws(() => settingsFrom({ batteryPrioritySoc: 50, bufferSoc: 40, bufferStartSoc: 40 }), /bufferSoc 40 % is below batteryPrioritySoc 50 %/);
   });
 });

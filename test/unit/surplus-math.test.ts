@@ -69,11 +69,11 @@ describe('surplus arithmetic', () => {
 
     it('gives a charging battery its power below the priority charge, less nothing but the margin', () => {
       const a = availablePower({ gridW: -200, carW: 0, batteryW: -2500, soc: 40 }, settings);
-      assert.deepEqual(a, { availableW: 100, batteryPriority: true });
+      assert.deepEqual(a, { availableW: 100, batteryPriority: true, batteryFeeds: false });
     });
 
     it('counts a charging battery as surplus at or above the priority charge', () => {
-      assert.deepEqual(availablePower({ gridW: -200, carW: 0, batteryW: -2500, soc: 80 }, settings), { availableW: 2700, batteryPriority: false });
+      assert.deepEqual(availablePower({ gridW: -200, carW: 0, batteryW: -2500, soc: 80 }, settings), { availableW: 2700, batteryPriority: false, batteryFeeds: false });
     });
 
     it('never counts a discharging battery, whatever its charge', () => {
