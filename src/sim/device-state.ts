@@ -69,6 +69,9 @@ export interface SimSetInput extends Partial<Record<SettingName, number>> {
   carConnected?: boolean;
   carSocPercent?: number;
   carCapacityKWh?: number;
+  /** Seconds after a resume before the car draws; then seconds of ramp. */
+  carStartDelayS?: number;
+  carRampS?: number;
   environment?: Partial<Environment>;
 }
 
@@ -266,6 +269,10 @@ export class DeviceState {
       const soc = input.carSocPercent ?? (p.car.energyKWh / p.car.capacityKWh) * 100;
       p = { ...p, car: { ...p.car, capacityKWh, energyKWh: (capacityKWh * soc) / 100 } };
     }
+    // A car's response, bounded to what real cars do (a few seconds up to ten minutes).
+    const seconds = (v: number) => Math.min(600, Math.max(0, v));
+    if (input.carStartDelayS !== undefined) p = { ...p, car: { ...p.car, startDelayS: seconds(input.carStartDelayS) } };
+    if (input.carRampS !== undefined) p = { ...p, car: { ...p.car, rampS: seconds(input.carRampS) } };
     if (input.carConnected === true) p = plugIn(p, this.env);
     if (input.carConnected === false) p = unplug(p, this.env);
     if (input.failure !== undefined) p = { ...p, session: { ...p.session, failure: toFailure(input.failure) } };
@@ -289,7 +296,7 @@ function toFailure(n: number): FailureState {
   throw new RangeError(`failure must be 0, 4, 5 or 6, got ${n}`);
 }
 
-const SET_NUMBER_KEYS = ['failure', 'ChargeEnergy', 'ChargeTime', 'SignalStatus', 'SlaveError', 'carSocPercent', 'carCapacityKWh'] as const;
+const SET_NUMBER_KEYS = ['failure', 'ChargeEnergy', 'ChargeTime', 'SignalStatus', 'SlaveError', 'carSocPercent', 'carCapacityKWh', 'carStartDelayS', 'carRampS'] as const;
 const SET_STRING_KEYS = ['ID', 'SSID', 'IP'] as const;
 const ENVIRONMENT_KEYS = ['seed', 'pvPeakW', 'sunriseHour', 'sunsetHour', 'cloudiness', 'houseBaseW', 'houseVariationW'] as const;
 

@@ -73,6 +73,10 @@ export interface CarState {
   capacityKWh: number;
   /** Energy in the battery; SoC = energyKWh / capacityKWh. */
   energyKWh: number;
+  /** Seconds after a resume before the car draws anything (many cars take 15–30 s); default 0. */
+  startDelayS?: number;
+  /** Seconds the car then takes to ramp up to the current allowed; default 0. */
+  rampS?: number;
 }
 
 /** LAN ChargeState codes for device failures (trydan-facts §1). */
@@ -87,6 +91,8 @@ export interface SessionState {
   chargeState: number;
   /** A forced failure state, 0 = none. */
   failure: FailureState;
+  /** Simulated ms of the last resume (Paused or Locked back to 0, or a plug-in). */
+  resumedAt?: number;
 }
 
 export interface PhysicsState {
@@ -235,7 +241,12 @@ function drive(state: PhysicsState, pvW: number, houseW: number): Drive {
 
 function chargePowerW(state: PhysicsState, d: Drive): number {
   if (state.settings.Paused === 1 || d.amps <= 0) return 0;
-  return d.amps * state.settings.VoltageInstallation * d.phases;
+  const full = d.amps * state.settings.VoltageInstallation * d.phases;
+  // A car that takes its time after a resume: nothing for startDelayS, then a ramp.
+  const { startDelayS = 0, rampS = 0 } = state.car;
+  const since = (state.time - (state.session.resumedAt ?? -Infinity)) / 1000 - startDelayS;
+  if (since < 0) return 0;
+  return rampS > 0 && since < rampS ? Math.round((full * since) / rampS) : full;
 }
 
 /**
@@ -334,13 +345,15 @@ export function applySetting(state: PhysicsState, keyword: string, value: number
   const previous = state.settings[keyword];
   const settings = { ...state.settings, [keyword]: value } as ChargerSettings;
   const resets = (keyword === 'Paused' || keyword === 'Locked') && previous !== value;
-  return settle({ ...state, settings, session: resets ? newSession(state.session) : state.session }, env);
+  const session = resets ? newSession(state.session) : state.session;
+  if (resets && value === 0) session.resumedAt = state.time;
+  return settle({ ...state, settings, session }, env);
 }
 
 /** Car plugged in: a new session. */
 export function plugIn(state: PhysicsState, env: Environment): PhysicsState {
   if (state.car.connected) return state;
-  return settle({ ...state, car: { ...state.car, connected: true }, session: newSession(state.session) }, env);
+  return settle({ ...state, car: { ...state.car, connected: true }, session: { ...newSession(state.session), resumedAt: state.time } }, env);
 }
 
 /** Car unplugged: the session's counters stay readable until the next one starts. */

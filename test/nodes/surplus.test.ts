@@ -117,6 +117,29 @@ describe('v2c-surplus through the runtime', function () {
       for (const key of ['startIn', 'pv', 'stopIn', 'waiting']) assert.ok(texts.includes(`v2c-surplus.status.${key}`), `status ${key} in ${[...new Set(texts)].join(', ')}`);
     });
 
+    it('says the charger is locked, writes nothing while it is, and takes control again once unlocked', async () => {
+      await helper.load(all, flow());
+      const decisions = collect('decisions');
+      const caught = collect('caught');
+      await waitFor('the car charging from the sun', () => sim.state.Paused === 0 && sim.state.ChargePower > 0, 20_000);
+      sim.set({ Locked: 1 }); // the V2C app's AutoLock
+      await waitFor('the locked status', () => lastStatus('s').text === 'v2c-surplus.status.locked', 10_000);
+      assert.equal(lastStatus('s').fill, 'red');
+      const locked = reports(decisions).at(-1)!;
+      assert.equal(locked.state, 'locked');
+      assert.equal(locked.reason, 'locked');
+      const writes = sim.writes.length;
+      sim.set({ environment: { pvPeakW: 600 } }); // a cloud while locked: no pause is written either
+      await sleep(3_000);
+      assert.equal(sim.writes.length, writes, 'nothing written while locked');
+      const since = reports(decisions).slice(reports(decisions).findIndex((r) => r.state === 'locked'));
+      assert.ok(since.length >= 2 && since.every((r) => r.state === 'locked' && r.command === null), JSON.stringify(since.map((r) => [r.state, r.command])));
+      sim.set({ Locked: 0, environment: { pvPeakW: 9000 } });
+      await waitFor('control again after the unlock', () => reports(decisions).at(-1)!.state !== 'locked', 10_000);
+      await waitFor('charging again', () => sim.state.Paused === 0 && sim.state.ChargePower > 0, 20_000);
+      assert.equal(caught.length, 0, caught.map((c) => c.error?.message).join('; '));
+    });
+
     it('in a dry run decides and reports, and sends nothing', async () => {
       await helper.load(all, flow({ dryRun: true }));
       const decisions = collect('decisions');
@@ -129,6 +152,52 @@ describe('v2c-surplus through the runtime', function () {
       assert.equal(sim.writes.length, 0, 'nothing reached the charger');
       assert.equal(lastStatus('s').shape, 'ring');
       assert.equal(lastStatus('s').text, 'v2c-surplus.status.dryRun');
+    });
+  });
+
+  describe('with a car that starts late, a separate meter and the charger\'s telemetry', () => {
+    let sim: TrydanSimulator;
+    let host: string;
+
+    beforeEach(async () => {
+      // Five simulated seconds a real second: the charger is polled every 5 simulated seconds.
+      ({ sim, host } = await startSim({
+        timeScale: 5,
+        startTime: today(12),
+        seed: 4,
+        environment: { pvPeakW: 2300, cloudiness: 0, houseBaseW: 300, houseVariationW: 0 },
+      }));
+      sim.set({ Paused: 1, Intensity: 6, carStartDelayS: 20, carRampS: 8 });
+      helper.settings({ v2cSurplusClock: { now: () => sim.clock.simNow(), tickMs: 200 } });
+      await helper.startServer();
+    });
+
+    afterEach(async () => {
+      await sim.stop();
+    });
+
+    it('never sets more current than the surplus allows while the car has yet to draw', async () => {
+      await helper.load(all, [
+        config(host, { pollInterval: 1, idleInterval: 1 }),
+        { id: 's', type: 'v2c-surplus', server: 'cfg', gridSource: 'message', startEnergy: 0, startDelay: 10, minPause: 0, wires: [['w'], ['decisions']] },
+        { id: 'w', type: 'v2c-write-out', server: 'cfg', keyword: '', wires: [[]] },
+        { id: 'decisions', type: 'helper' },
+      ]);
+      const decisions = collect('decisions');
+      // The grid meter: its own reading every simulated second, as an MQTT meter sends it.
+      const meter = setInterval(() => helper.getNode('s').receive({ payload: Math.round(sim.snapshot().site.gridW) } as never), 200);
+      try {
+        const allowed = Math.floor((sim.snapshot().site.pvW - sim.snapshot().site.houseW) / 230);
+        await waitFor('the car drawing', () => sim.state.ChargePower > 0, 30_000);
+        await waitFor('the car at the current the surplus allows', () => sim.state.ChargePower >= allowed * 230, 20_000);
+        await sleep(8_000); // 40 simulated seconds more: the setpoint must not climb past it
+        const written = sim.writes.filter((w) => w.accepted && w.keyword === 'Intensity').map((w) => w.value);
+        assert.ok(written.length > 0);
+        assert.ok(Math.max(...written) <= allowed, `Intensity written: ${written.join(', ')}; the surplus allows ${allowed} A`);
+        assert.ok(reports(decisions).some((r) => (r as unknown as { surplus: { carPendingSeconds: number | null } }).surplus.carPendingSeconds !== null), 'the report shows the wait for the car');
+      } finally {
+        clearInterval(meter);
+      }
     });
   });
 

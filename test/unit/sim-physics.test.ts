@@ -130,6 +130,20 @@ describe('sim physics', () => {
       assert.equal(sim.state.ChargeEnergy, 0);
     });
 
+    it('has a car that starts drawing late after a resume and ramps, when told to', () => {
+      const { sim, advance } = simAt();
+      sim.set({ Intensity: 8, Paused: 1, carStartDelayS: 20, carRampS: 8 });
+      sim.set({ Paused: 0 });
+      advance(19_000);
+      assert.equal(sim.state.ChargePower, 0, 'nothing for 20 s');
+      assert.equal(sim.state.ChargeState, 1, 'connected, not yet charging');
+      advance(5_000);
+      assert.equal(sim.state.ChargePower, Math.round((8 * 230 * 4) / 8), 'half way up the ramp');
+      advance(10_000);
+      assert.equal(sim.state.ChargePower, 8 * 230);
+      assert.equal(sim.state.ChargeState, 2);
+    });
+
     it('follows the car: unplugged is ChargeState 0, plugging in starts a new session', () => {
       const { sim, advance } = simAt();
       advance(600_000);
