@@ -10,30 +10,27 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
 import { InvalidInput } from '../src/trydan/errors';
-import { type Reading, isCarConnected } from '../src/trydan/telemetry';
 import {
-  type ChargerView,
   type Decision,
   DEFAULT_METER,
   DEFAULT_SETTINGS,
   GRID_FORMATS,
+  GRID_SOURCES,
   GridAssembler,
+  type GridSource,
   type MeterOptions,
-  type Sample,
   SETTINGS,
   SurplusController,
   type SurplusSettings,
   readMessage,
   reportOf,
+  sampleOf,
   settingsFrom,
   statusOf,
 } from '../src/surplus';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { chargerStatus, errorStatus } from './lib/status';
-
-const GRID_SOURCES = ['message', 'charger', 'chargerHouse'] as const;
-type GridSource = (typeof GRID_SOURCES)[number];
 
 interface SurplusDef extends NodeDef {
   server?: string;
@@ -59,25 +56,6 @@ const NODE_DEFAULTS = {
 interface ClockSetting {
   now?: unknown;
   tickMs?: unknown;
-}
-
-const FIELDS = ['Paused', 'Intensity', 'PauseDynamic', 'ChargeMode', 'MinIntensity', 'MaxIntensity', 'Locked'] as const;
-
-/** What the controller takes from a charger reading. */
-function sampleOf(r: Reading, source: GridSource, invertGrid: boolean): Sample {
-  const sample: Sample = {};
-  const charger: ChargerView = {};
-  for (const f of FIELDS) if (typeof r[f] === 'number') charger[f] = r[f];
-  sample.charger = charger;
-  if (typeof r.ChargeState === 'number') sample.carConnected = isCarConnected(r);
-  const car = typeof r.ChargePower === 'number' ? r.ChargePower : undefined;
-  if (car !== undefined) sample.carW = car;
-  if (source === 'charger' && typeof r.GridPower === 'number') sample.gridW = r.GridPower * (invertGrid ? -1 : 1);
-  if (source === 'chargerHouse' && typeof r.HousePower === 'number' && typeof r.FVPower === 'number' && car !== undefined) {
-    sample.gridW = r.HousePower + car - r.FVPower;
-    sample.pvW = r.FVPower;
-  }
-  return sample;
 }
 
 function pick(config: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {

@@ -1,55 +1,147 @@
-// The controllers replayed: ours (the SurplusController as the v2c-surplus node drives it),
-// an evcc-style baseline, and the ideal bound (perfect tracking, handled in site.js).
+// The controllers replayed: ours (the SurplusController fed exactly as the v2c-surplus node
+// feeds it), an evcc-style baseline, and the ideal bound (perfect tracking, in site.js).
 'use strict';
 const path = require('node:path');
 const { VOLTS, MIN_AMPS, MAX_AMPS } = require('./site');
 
-const { SurplusController } = require(path.join(__dirname, '..', '..', 'dist', 'src', 'surplus'));
+const { SurplusController, GridAssembler, readMessage, sampleOf, DEFAULT_METER } = require(path.join(__dirname, '..', '..', 'dist', 'src', 'surplus'));
 
 /**
- * Ours, wired as the node wires it: meter messages, the charger's telemetry (car power and
- * its settings) and a tick every second; decisions' commands go to the charger.
+ * Ours, wired as nodes/v2c-surplus.ts wires it: flow messages through readMessage and the
+ * GridAssembler, the charger's readings through sampleOf, a tick every second; the commands
+ * of every decision go to the charger.
  */
-function ours(day, settings = {}) {
+function ours(sc, settings = {}) {
+  const { day, car } = sc;
+  const s = { ...car.settings, ...(day.battery ? { batteryPrioritySoc: day.battery.prioritySoc } : {}), ...settings };
   let c;
+  let grid;
   const make = (now) => {
-    c ??= new SurplusController(
-      { minCurrent: MIN_AMPS, maxCurrent: MAX_AMPS, phases: 1, voltage: VOLTS, ...(day.battery ? { batteryPrioritySoc: day.battery.prioritySoc } : {}), ...settings },
-      { now, waitForCharger: true },
-    );
+    if (!c) {
+      c = new SurplusController(s, { now, waitForCharger: true });
+      grid = new GridAssembler(DEFAULT_METER.gridFormat, c.settings.staleTimeout * 1000);
+    }
     return c;
   };
   return {
     name: 'v2c-surplus',
-    staleTimeoutS: () => c.settings.staleTimeout,
-    onMeter: (now, r) => make(now).update(r, now).command,
-    onCharger: (now, r) => make(now).update({ carW: r.carW, charger: { Paused: r.Paused, Intensity: r.Intensity, PauseDynamic: r.PauseDynamic } }, now).command,
+    onMeter(now, msg) {
+      const controller = make(now);
+      const parsed = readMessage(msg, DEFAULT_METER);
+      const gridW = grid.add(parsed.parts, now);
+      return controller.update(gridW === undefined ? parsed.sample : { ...parsed.sample, gridW }, now).command;
+    },
+    onCharger: (now, reading) => make(now).update(sampleOf(reading, 'message', false), now).command,
     onTick: (now) => make(now).tick(now).command,
   };
 }
 
 /**
  * evcc's PV mode as pv-surplus.md describes it: a 30 s loop on instant readings (the meter's
- * latest value, the car's power at that moment), target = current + (-site power)/(V),
- * truncated to whole amps; start after 1 min at or above the minimum, stop after 3 min
- * below it (holding the minimum meanwhile), one timer that resets when its condition breaks.
- * Battery: below the priority state of charge its power is ignored, else added to the grid's.
- * A meter that has not reported for 15 s is an error: the cycle is skipped.
+ * latest value, the car's measured current at that moment), target = current −
+ * sitePower / (phases × V), truncated to whole amps; start after 1 min at or above the
+ * minimum, stop after 3 min below it (holding the minimum meanwhile), one timer that resets
+ * when its condition breaks. Battery as evcc's site does it: a charging battery below the
+ * priority state of charge keeps its power, otherwise its power is in sitePower (a
+ * discharging battery is never surplus). A meter silent for 15 s skips the cycle. With phase
+ * switching, evcc's rule: up to three phases when their minimum has been available for the
+ * enable delay, down to one when it has not for the disable delay; the car is paused around
+ * a switch and resumed at the next cycle.
  */
-function evccBaseline(day) {
+function evccBaseline(sc) {
+  const { day, car } = sc;
   const LOOP_S = 30;
   const ENABLE_DELAY_S = 60;
   const DISABLE_DELAY_S = 180;
   const residualW = day.battery ? 100 : 0;
+  const switching = car.phases === 'switch';
+  let phases = car.phases === 3 ? 3 : 1;
   let meter;
   let enabled = false;
   let current = MIN_AMPS;
   let timer;
+  let phaseTimer;
+  let resumeAfterSwitch = false;
   let first;
+  const loop = (now, truth) => {
+    let sitePower = meter.gridW + residualW;
+    if (day.battery && !(meter.batteryW < 0 && meter.soc < day.battery.prioritySoc)) sitePower += meter.batteryW;
+    const measured = truth.carW / (phases * VOLTS);
+    const availableW = measured * phases * VOLTS - sitePower;
+    const command = {};
+    if (resumeAfterSwitch) {
+      resumeAfterSwitch = false;
+      const amps = Math.min(MAX_AMPS, Math.max(MIN_AMPS, Math.floor(availableW / (phases * VOLTS))));
+      if (amps !== current) command.Intensity = current = amps;
+      command.Paused = 0;
+      return command;
+    }
+    if (switching) {
+      const scale = enabled ? phaseScale(now, availableW) : undefined;
+      if (scale) {
+        phases = scale;
+        enabled = true;
+        resumeAfterSwitch = true;
+        return { Paused: 1, ChargeMode: scale === 3 ? 1 : 0 };
+      }
+      // Not charging: start on whichever phases the power allows.
+      if (!enabled) {
+        const want = availableW >= MIN_AMPS * 3 * VOLTS ? 3 : 1;
+        if (want !== phases) {
+          phases = want;
+          command.ChargeMode = want === 3 ? 1 : 0;
+        }
+      }
+    }
+    const target = Math.floor(Math.max(0, availableW / (phases * VOLTS)));
+    if (!enabled) {
+      if (target >= MIN_AMPS) {
+        timer ??= now;
+        if (now - timer >= ENABLE_DELAY_S * 1000) {
+          timer = undefined;
+          enabled = true;
+          const amps = Math.min(MAX_AMPS, target);
+          if (amps !== current) command.Intensity = current = amps;
+          command.Paused = 0;
+        }
+      } else {
+        timer = undefined;
+      }
+    } else if (target < MIN_AMPS) {
+      timer ??= now;
+      if (now - timer >= DISABLE_DELAY_S * 1000) {
+        timer = undefined;
+        enabled = false;
+        command.Paused = 1;
+      } else if (current !== MIN_AMPS) {
+        command.Intensity = current = MIN_AMPS;
+      }
+    } else {
+      timer = undefined;
+      const amps = Math.min(MAX_AMPS, target);
+      if (amps !== current) command.Intensity = current = amps;
+    }
+    return command;
+  };
+  // evcc's pvScalePhases: the phase timer runs while the condition holds, resets when it breaks.
+  const phaseScale = (now, availableW) => {
+    const min3 = MIN_AMPS * 3 * VOLTS;
+    const up = phases === 1 && availableW >= min3;
+    const down = phases === 3 && availableW < min3;
+    if (!up && !down) {
+      phaseTimer = undefined;
+      return undefined;
+    }
+    phaseTimer ??= now;
+    if (now - phaseTimer < (up ? ENABLE_DELAY_S : DISABLE_DELAY_S) * 1000) return undefined;
+    phaseTimer = undefined;
+    timer = undefined;
+    return up ? 3 : 1;
+  };
   return {
     name: 'evcc-style',
-    onMeter(now, r) {
-      meter = { ...r, at: now };
+    onMeter(now, _msg, values) {
+      meter = { ...values, at: now };
       return null;
     },
     onCharger() {
@@ -59,38 +151,7 @@ function evccBaseline(day) {
       first ??= now;
       if ((now - first) % (LOOP_S * 1000) !== 0) return null;
       if (!meter || now - meter.at > 15_000) return null;
-      let sitePower = meter.gridW + residualW;
-      if (day.battery && meter.soc >= day.battery.prioritySoc) sitePower += meter.batteryW;
-      const effective = truth.carW / VOLTS;
-      const target = Math.floor(Math.max(0, effective - sitePower / VOLTS));
-      const command = {};
-      if (!enabled) {
-        if (target >= MIN_AMPS) {
-          timer ??= now;
-          if (now - timer >= ENABLE_DELAY_S * 1000) {
-            timer = undefined;
-            enabled = true;
-            const amps = Math.min(MAX_AMPS, target);
-            if (amps !== current) command.Intensity = current = amps;
-            command.Paused = 0;
-          }
-        } else {
-          timer = undefined;
-        }
-      } else if (target < MIN_AMPS) {
-        timer ??= now;
-        if (now - timer >= DISABLE_DELAY_S * 1000) {
-          timer = undefined;
-          enabled = false;
-          command.Paused = 1;
-        } else if (current !== MIN_AMPS) {
-          command.Intensity = current = MIN_AMPS;
-        }
-      } else {
-        timer = undefined;
-        const amps = Math.min(MAX_AMPS, target);
-        if (amps !== current) command.Intensity = current = amps;
-      }
+      const command = loop(now, truth);
       return Object.keys(command).length ? command : null;
     },
   };

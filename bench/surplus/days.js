@@ -7,11 +7,9 @@ const { seeded } = require('./random');
 const DAY_START_S = 6 * 3600;
 const DAY_SECONDS = 15 * 3600;
 
-// PV on a clear day: a flattened sine between sunrise and sunset.
-function clearSky(secondOfDay, peakW) {
+// PV on a clear day: a flattened sine between sunrise and sunset (a June day unless told).
+function clearSky(secondOfDay, peakW, [sunrise, sunset] = [6.5, 20.5]) {
   const h = secondOfDay / 3600;
-  const sunrise = 6.5;
-  const sunset = 20.5;
   if (h <= sunrise || h >= sunset) return 0;
   return peakW * Math.pow(Math.sin((Math.PI * (h - sunrise)) / (sunset - sunrise)), 1.3);
 }
@@ -57,8 +55,34 @@ function house(rng, spec) {
       t += Math.floor(rng.between(...spec.spikes.everyS));
     }
   }
+  if (spec.bigLoads) bigLoads(rng, spec.bigLoads, add);
   for (let t = 0; t < DAY_SECONDS; t++) out[t] = Math.max(80, out[t]);
   return out;
+}
+
+/**
+ * The loads that make a house hard to follow: a heat pump cycling 2–3 kW, an induction hob
+ * switching its zones every few tens of seconds, and a second car or a pool pump.
+ */
+function bigLoads(rng, spec, add) {
+  // Heat pump: runs of 10–25 min at 2–3 kW, off 15–40 min, all day.
+  for (let t = Math.floor(rng.between(0, 1800)); t < DAY_SECONDS; ) {
+    const run = Math.floor(rng.between(600, 1500));
+    add(t, run, rng.between(2000, 3000));
+    t += run + Math.floor(rng.between(900, 2400));
+  }
+  // Induction hob: [hour, minutes]; zones pulse between 0.8 and 3.5 kW every 10–60 s.
+  for (const [hour, minutes] of spec.hob) {
+    let t = Math.floor(hour * 3600 - DAY_START_S + rng.between(-600, 600));
+    const end = t + minutes * 60;
+    while (t < end) {
+      const length = Math.floor(rng.between(10, 60));
+      add(t, Math.min(length, end - t), rng.between(800, 3500));
+      t += length;
+    }
+  }
+  // A second car (one phase, 11 A) or a pool pump: [hour, minutes, W].
+  for (const [hour, minutes, watts] of spec.steady) add(Math.floor(hour * 3600 - DAY_START_S + rng.between(-600, 600)), minutes * 60, watts);
 }
 
 /** Meter silences: [start, end) seconds of the day's span. */
@@ -110,6 +134,34 @@ const DAYS = [
     clouds: { clearS: [120, 1200], cloudyS: [60, 900], depth: [0.15, 0.5], edgeS: [10, 60] },
     dropouts: { count: 6, seconds: [180, 1200] },
   },
+  // Added for issue 8 (the six days above stay as they were, so earlier figures compare).
+  {
+    name: 'winter',
+    seed: 707,
+    peakW: 2300, // a 6 kWp array low in the December sky: the surplus hovers about 1.4 kW
+    sun: [8.4, 16.8],
+    meterS: 5,
+    clouds: { clearS: [900, 3600], cloudyS: [120, 1200], depth: [0.3, 0.7], edgeS: [30, 120] },
+  },
+  { name: 'long dark clouds', seed: 808, peakW: 5500, meterS: 2, clouds: { clearS: [1200, 4800], cloudyS: [1800, 5400], depth: [0.05, 0.2], edgeS: [120, 400] } },
+  { name: 'fast light clouds', seed: 909, peakW: 5500, meterS: 1, clouds: { clearS: [20, 400], cloudyS: [20, 120], depth: [0.7, 0.9], edgeS: [3, 10] } },
+  {
+    name: 'big loads',
+    seed: 1010,
+    peakW: 6500,
+    meterS: 1,
+    clouds: { clearS: [1800, 7200], cloudyS: [120, 900], depth: [0.3, 0.6], edgeS: [20, 90] },
+    bigLoads: { hob: [[12.5, 25], [19, 20]], steady: [[9, 180, 1100], [14, 90, 2530]] }, // pool pump; second car at 11 A
+  },
+  {
+    name: 'battery discharges',
+    seed: 1111,
+    peakW: 5500,
+    meterS: 2,
+    clouds: { clearS: [1200, 5400], cloudyS: [300, 1800], depth: [0.15, 0.4], edgeS: [60, 240] },
+    // Full enough to cover the house through clouds and the evening: the car must not drain it.
+    battery: { capacityWh: 7000, socStart: 70, minSoc: 10, maxChargeW: 2500, maxDischargeW: 2500, tauS: 5, prioritySoc: 0 },
+  },
 ];
 
 /** A day's profiles, the same for every controller replayed on it. */
@@ -117,8 +169,8 @@ function makeDay(spec) {
   const rng = seeded(spec.seed);
   const cover = clouds(rng, spec.clouds);
   const pvW = new Float64Array(DAY_SECONDS);
-  for (let t = 0; t < DAY_SECONDS; t++) pvW[t] = clearSky(DAY_START_S + t, spec.peakW) * cover[t] * (1 + 0.01 * rng.normal());
-  const houseW = house(rng, { baseW: 280, appliances: ORDINARY, spikes: spec.spikes });
+  for (let t = 0; t < DAY_SECONDS; t++) pvW[t] = clearSky(DAY_START_S + t, spec.peakW, spec.sun) * cover[t] * (1 + 0.01 * rng.normal());
+  const houseW = house(rng, { baseW: 280, appliances: ORDINARY, spikes: spec.spikes, bigLoads: spec.bigLoads });
   return {
     ...spec,
     pvW,

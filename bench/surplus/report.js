@@ -1,53 +1,66 @@
-// Runs every day with every controller, prints the table, and checks the issue's bar.
+// Tables (per scenario, per day, per car, in total) and issue 8's verdict for the defaults.
 'use strict';
-const { DAYS, makeDay } = require('./days');
-const { replay } = require('./site');
-const { ours, evccBaseline, ideal } = require('./controllers');
-
-function figures(m) {
-  return {
-    ...m,
-    pvShare: m.carWh > 0 ? m.pvWh / m.carWh : 1,
-  };
-}
-
-/** Every day × {ours, baseline, ideal}: [{day, ours, baseline, ideal}]. */
-function runBench(options = {}) {
-  const days = options.days ? DAYS.filter((d) => options.days.includes(d.name)) : DAYS;
-  return days.map((spec) => {
-    const day = makeDay(spec);
-    const mine = ours(day, options.settings);
-    const ourRun = replay(day, mine, { staleLimitS: 60 });
-    return {
-      day: spec.name,
-      meterS: spec.meterS,
-      ours: figures(ourRun),
-      baseline: figures(replay(day, evccBaseline(day), { staleLimitS: 60 })),
-      ideal: figures(replay(day, ideal())),
-    };
-  });
-}
 
 const kwh = (wh) => (wh / 1000).toFixed(2);
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const ROLES = [
+  ['v2c-surplus', 'ours'],
+  ['evcc-style', 'baseline'],
+  ['ideal bound', 'ideal'],
+];
 
-function formatTable(results) {
-  const rows = [
-    '| day (meter every) | controller | PV share | grid import while charging kWh | start/stop cycles | writes | car energy kWh | PV to car kWh (of ideal) | above min with stale meter s |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const r of results) {
-    for (const [label, f] of [['v2c-surplus', r.ours], ['evcc-style', r.baseline], ['ideal bound', r.ideal]]) {
-      const ofIdeal = r.ideal.pvWh > 0 ? ` (${Math.round((f.pvWh / r.ideal.pvWh) * 100)} %)` : '';
-      rows.push(
-        `| ${label === 'v2c-surplus' ? `${r.day} (${r.meterS} s)` : ''} | ${label} | ${pct(f.pvShare)} | ${kwh(f.gridWh)} | ${f.starts} | ${label === 'ideal bound' ? '–' : f.writes} | ${kwh(f.carWh)} | ${kwh(f.pvWh)}${ofIdeal} | ${label === 'ideal bound' ? '–' : f.staleOverMinS} |`,
-      );
-    }
-  }
-  return rows.join('\n');
+/** Sums over scenarios; shares of the ideal are averaged per scenario (each counts once). */
+function totals(results, role) {
+  const rs = results.filter((r) => r[role]);
+  const sum = (k) => rs.reduce((a, r) => a + r[role][k], 0);
+  const carWh = sum('carWh');
+  return {
+    pvWh: sum('pvWh'),
+    carWh,
+    gridWh: sum('gridWh'),
+    batteryWh: sum('batteryWh'),
+    starts: sum('starts'),
+    writes: sum('writes'),
+    overshootS: sum('overshootS'),
+    staleOverMinS: sum('staleOverMinS'),
+    pvShare: carWh > 0 ? sum('pvWh') / carWh : 1,
+    ofIdeal: rs.length ? rs.reduce((a, r) => a + r[role].ofIdeal, 0) / rs.length : 1,
+  };
 }
 
-/** The issue's bar, day by day and on average. */
+const HEAD = [
+  '| controller | PV to car kWh | of ideal | PV share | grid to car kWh | battery to car kWh | cycles | writes | overshoot s | above min, stale meter s |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+
+function rows(label, results) {
+  const out = [];
+  for (const [name, role] of ROLES) {
+    if (!results.some((r) => r[role])) continue;
+    const t = totals(results, role);
+    const isIdeal = role === 'ideal';
+    out.push(
+      `| ${label ? `**${label}** ` : ''}${name} | ${kwh(t.pvWh)} | ${pct(t.ofIdeal)} | ${pct(t.pvShare)} | ${kwh(t.gridWh)} | ${kwh(t.batteryWh)} | ${t.starts} | ${isIdeal ? '–' : t.writes} | ${isIdeal ? '–' : t.overshootS} | ${isIdeal ? '–' : t.staleOverMinS} |`,
+    );
+  }
+  return out;
+}
+
+/** One table grouped by `key` ('day', 'car', 'name'), plus the total. */
+function formatTable(results, key) {
+  const groups = [...new Set(results.map((r) => r[key]))];
+  const out = [HEAD[0].replace('| controller', `| ${key === 'name' ? 'scenario' : key}: controller`), HEAD[1]];
+  for (const g of groups) out.push(...rows(g, results.filter((r) => r[key] === g)));
+  if (key !== 'name' || groups.length > 1) out.push(...rows('all', results));
+  return out.join('\n');
+}
+
+/** The scenarios where `f` is largest: "name N; ...". */
+function most(results, f, n = 5) {
+  return [...results].filter((r) => f(r) > 0).sort((a, b) => f(b) - f(a)).slice(0, n).map((r) => `${r.name} ${f(r)}`).join('; ');
+}
+
+/** Issue 8, item 2, for the defaults: each line PASS/FAIL with its figures. */
 function verdict(results) {
   const text = [];
   let ok = true;
@@ -55,59 +68,47 @@ function verdict(results) {
     ok &&= pass;
     text.push(`${pass ? 'PASS' : 'FAIL'}  ${line}`);
   };
-  for (const r of results) {
-    check(r.ours.pvShare >= r.baseline.pvShare, `${r.day}: PV share ${pct(r.ours.pvShare)} vs baseline ${pct(r.baseline.pvShare)}`);
-    check(r.ours.gridWh <= r.baseline.gridWh, `${r.day}: grid import ${kwh(r.ours.gridWh)} vs baseline ${kwh(r.baseline.gridWh)} kWh`);
-    check(r.ours.staleOverMinS === 0, `${r.day}: ${r.ours.staleOverMinS} s above the minimum with a stale meter`);
-  }
-  const mean = (f) => results.reduce((a, r) => a + f(r), 0) / results.length;
-  const gapOurs = mean((r) => r.ideal.pvShare - r.ours.pvShare);
-  const gapBase = mean((r) => r.ideal.pvShare - r.baseline.pvShare);
-  check(gapOurs < gapBase, `average gap to the ideal PV share: ours ${pct(gapOurs)}, baseline ${pct(gapBase)}`);
-  const pvOurs = mean((r) => r.ours.pvWh / r.ideal.pvWh);
-  const pvBase = mean((r) => r.baseline.pvWh / r.ideal.pvWh);
-  text.push(`info  PV energy to the car, average share of the ideal's: ours ${pct(pvOurs)}, baseline ${pct(pvBase)}`);
-  const startsOurs = results.reduce((a, r) => a + r.ours.starts, 0);
-  const startsBase = results.reduce((a, r) => a + r.baseline.starts, 0);
-  check(startsOurs * 2 <= startsBase, `start/stop cycles over all days: ours ${startsOurs}, baseline ${startsBase} (at most half)`);
-  for (const r of results) text.push(`info  ${r.day}: cycles ${r.ours.starts} vs baseline ${r.baseline.starts}`);
+  const worst = (list, f) => list.sort((a, b) => f(a) - f(b)).slice(0, 6).map((r) => `${r.name} ${f(r) >= 0 ? '+' : ''}${(f(r) * 100).toFixed(1)}`).join('; ');
+  const ours = totals(results, 'ours');
+  const base = totals(results, 'baseline');
+  const gap = (r) => r.ours.ofIdeal - r.baseline.ofIdeal;
+  check(ours.ofIdeal >= base.ofIdeal - 0.005, `(a) PV energy into the car, average share of the ideal's: ${pct(ours.ofIdeal)} vs baseline ${pct(base.ofIdeal)} (at least the baseline's minus 0.5 point)`);
+  const days = [...new Set(results.map((r) => r.day))];
+  text.push(`      by day: ${days.map((d) => { const rs = results.filter((r) => r.day === d); return `${d} ${pct(totals(rs, 'ours').ofIdeal)}/${pct(totals(rs, 'baseline').ofIdeal)}`; }).join(', ')}`);
+  const behind = results.filter((r) => gap(r) < -0.03);
+  check(behind.length === 0, `(a) no scenario more than 3 points behind the baseline: ${behind.length} of ${results.length}${behind.length ? ` (worst, points: ${worst(behind, gap)})` : ''}`);
+  const shareGap = (r) => r.ours.pvShare - r.baseline.pvShare;
+  const lower = results.filter((r) => shareGap(r) < -0.002);
+  check(lower.length === 0, `(b) PV share at least the baseline's (0.2 point for ties) in every scenario: ${lower.length} of ${results.length} below${lower.length ? ` (worst, points: ${worst(lower, shareGap)})` : ''}; overall ${pct(ours.pvShare)} vs ${pct(base.pvShare)}`);
+  check(ours.gridWh <= 0.6 * base.gridWh, `(c) grid energy into the car over all scenarios: ${kwh(ours.gridWh)} vs baseline ${kwh(base.gridWh)} kWh (${Math.round((ours.gridWh / base.gridWh) * 100)} %, at most 60 %)`);
+  check(ours.starts <= base.starts, `(d) start/stop cycles over all scenarios: ${ours.starts} vs baseline ${base.starts} (at most the baseline's)`);
+  text.push(`info  writes over all scenarios: ${ours.writes} vs baseline ${base.writes}`);
+  text.push(`info  battery energy into the car: ${kwh(ours.batteryWh)} vs baseline ${kwh(base.batteryWh)} kWh`);
+  text.push(`info  overshoot (setpoint above the PV surplus + 230 W while the car catches up): ${ours.overshootS} s vs baseline ${base.overshootS} s${ours.overshootS ? `; most in ${most(results, (r) => r.ours.overshootS)}` : ''}`);
+  text.push(`info  above the minimum with a stale meter: ${ours.staleOverMinS} s vs baseline ${base.staleOverMinS} s`);
   return { ok, text };
 }
 
-// What each choice costs or gains, over all six days (the settings a user is most likely to change).
+// What other settings cost or gain, over the same scenarios (--variants).
 const VARIANTS = [
-  ['defaults', {}],
   ['start energy 0 (the start delay alone, as evcc)', { startEnergy: 0 }],
   ['bridge energy 0 (the stop delay alone, as evcc)', { bridgeEnergy: 0 }],
   ['both 0 (evcc\'s timers alone)', { startEnergy: 0, bridgeEnergy: 0 }],
-  ['start energy 30 min at the minimum (690 Wh)', { startEnergy: 690 }],
   ['rounding: nearest', { rounding: 'nearest' }],
-  ['rounding: PV ratio 70 %', { rounding: 'pvRatio', pvRatio: 70 }],
   ['no smoothing (rise 0 s, fall 0 s)', { riseTime: 0, fallTime: 0 }],
-  ['minimum pause 0 s', { minPause: 0 }],
   ['stale meter: pause', { staleAction: 'pause' }],
 ];
 
-function totals(results, pick) {
-  const sum = (f) => results.reduce((a, r) => a + f(pick(r)), 0);
-  return {
-    pvShare: sum((f) => f.pvWh) / sum((f) => f.carWh),
-    gridWh: sum((f) => f.gridWh),
-    starts: sum((f) => f.starts),
-    writes: sum((f) => f.writes),
-    ofIdeal: results.reduce((a, r) => a + pick(r).pvWh / r.ideal.pvWh, 0) / results.length,
-  };
-}
-
-function formatVariants(baselineResults) {
-  const rows = [
-    '| v2c-surplus settings | PV share | grid import while charging kWh | start/stop cycles | writes | PV to car, of ideal (day average) |',
-    '|---|---:|---:|---:|---:|---:|',
+function formatVariants(main, variants) {
+  const out = [
+    '| v2c-surplus settings | PV to car, of ideal (average) | PV share | grid to car kWh | battery to car kWh | cycles | writes | overshoot s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const line = (label, t) => rows.push(`| ${label} | ${pct(t.pvShare)} | ${kwh(t.gridWh)} | ${t.starts} | ${t.writes} | ${pct(t.ofIdeal)} |`);
-  for (const [label, settings] of VARIANTS) line(label, totals(label === 'defaults' ? baselineResults : runBench({ settings }), (r) => r.ours));
-  line('*evcc-style baseline*', totals(baselineResults, (r) => r.baseline));
-  return rows.join('\n');
+  const line = (label, t) => out.push(`| ${label} | ${pct(t.ofIdeal)} | ${pct(t.pvShare)} | ${kwh(t.gridWh)} | ${kwh(t.batteryWh)} | ${t.starts} | ${t.writes} | ${t.overshootS} |`);
+  line('defaults', totals(main, 'ours'));
+  for (const [label, results] of variants) line(label, totals(results, 'ours'));
+  line('*evcc-style baseline*', totals(main, 'baseline'));
+  return out.join('\n');
 }
 
-module.exports = { runBench, formatTable, formatVariants, verdict };
+module.exports = { formatTable, verdict, totals, formatVariants, VARIANTS };

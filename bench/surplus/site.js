@@ -1,75 +1,65 @@
-// One day replayed second by second: the site's physics (PV, house, home battery, a car
-// behind a charger that takes a moment to follow), the meter as a controller sees it, the
-// charger's telemetry, and the bookkeeping of where the car's energy came from.
+// One scenario replayed second by second: the site's physics (PV, house, home battery, a car
+// behind a Trydan), the meter as a controller sees it, the charger's telemetry as the
+// coordinator delivers it (a poll every few seconds and a read-back after each write), and
+// the bookkeeping of where the car's energy came from.
 'use strict';
 const { seeded } = require('./random');
 const { DAY_SECONDS, DAY_START_S } = require('./days');
+const { makeCar, phasesOf } = require('./cars');
+const { makeCharger, WRITE_LATENCY_S } = require('./charger');
 
 const VOLTS = 230;
 const MIN_AMPS = 6;
 const MAX_AMPS = 16;
-// A Trydan on Wi-Fi: a write lands about a second after it is sent; the car then needs a
-// few seconds to change current, longer to start.
-const WRITE_LATENCY_S = 1;
-const CAR_DELAY_S = { change: 4, start: 8, stop: 2 };
-const TELEMETRY_EVERY_S = 5;
+// The time a write and a car's change take, beyond which a stale meter must have acted.
+const FOLLOW_S = 5;
 // An epoch for the controllers' clock: the day starts at 06:00 UTC.
 const EPOCH_MS = Date.UTC(2026, 5, 21) + DAY_START_S * 1000;
 
-/**
- * Replays `day` with `controller` ({onMeter, onCharger, onTick}, each returning a command or
- * null; or {ideal: true} to set the car to perfect tracking each second). Returns the figures.
- */
-function replay(day, controller, options = {}) {
-  const staleLimitS = options.staleLimitS ?? Infinity;
-  const noise = seeded(day.noiseSeed);
-  const battery = day.battery ? { ...day.battery, soc: day.battery.socStart, w: 0 } : undefined;
-  const charger = { Paused: 1, Intensity: MIN_AMPS, PauseDynamic: 1 };
-  let carAmps = 0;
-  let carNext; // { amps, at }
-  const pending = []; // commands in flight: { at, command }
-  let readBackAt = -1;
-  const m = { carWh: 0, pvWh: 0, gridWh: 0, batteryWh: 0, starts: 0, writes: 0, staleOverMinS: 0 };
-  let lastMeterAt = -1;
-  const dropouts = day.dropouts;
+/** PV the car could take: PV minus the house, less what a battery with priority keeps. */
+function pvSurplus(pvW, houseW, battery) {
+  let spare = pvW - houseW;
+  if (battery && battery.soc < battery.prioritySoc) spare -= Math.min(battery.maxChargeW, Math.max(0, spare));
+  return spare;
+}
 
+/**
+ * Replays a scenario ({day, car, meterS, meterPhase, pollS}) with `controller` ({onMeter,
+ * onCharger, onTick}, each returning a command or null; or {ideal: true} for perfect
+ * tracking). Returns the figures.
+ */
+function replay(sc, controller, options = {}) {
+  const { day } = sc;
+  const staleLimitS = options.staleLimitS ?? Infinity;
+  // The day's own meter keeps the day's noise, so the prompt car's rows compare with old figures.
+  const noise = seeded(day.noiseSeed + (sc.meterS === day.meterS ? 0 : sc.meterS));
+  const battery = day.battery ? { ...day.battery, soc: day.battery.socStart, w: 0 } : undefined;
+  const car = makeCar(sc.car, day.seed * 31 + 7);
+  const charger = makeCharger(sc.car);
+  const pollPhase = 2 % sc.pollS;
+  let readBackAt = -1;
+  let lastCarW = 0;
+  const m = { carWh: 0, pvWh: 0, gridWh: 0, batteryWh: 0, starts: 0, writes: 0, staleOverMinS: 0, overshootS: 0, hotSwitches: 0, fullAtS: null };
+  let lastMeterAt = -1;
+  const inDropout = (t) => day.dropouts.some(([a, b]) => t >= a && t < b);
   const send = (command, t) => {
-    if (!command) return;
-    const keys = Object.keys(command);
-    if (keys.length === 0) return;
-    m.writes += keys.length;
-    pending.push({ at: t + WRITE_LATENCY_S, command });
+    m.writes += charger.write(command, t);
   };
-  const inDropout = (t) => dropouts.some(([a, b]) => t >= a && t < b);
 
   for (let t = 0; t < DAY_SECONDS; t++) {
     const now = EPOCH_MS + t * 1000;
     const pvW = day.pvW[t];
     const houseW = day.houseW[t];
+    const spare = pvSurplus(pvW, houseW, battery);
 
     // Writes that reach the charger now, then the car following the charger.
-    while (pending.length && pending[0].at <= t) {
-      Object.assign(charger, pending.shift().command);
-      readBackAt = t + 1;
-    }
-    if (controller.ideal) {
-      carAmps = idealAmps(pvW, houseW, battery);
-    } else {
-      const wanted = charger.Paused === 0 ? Math.min(MAX_AMPS, charger.Intensity) : 0;
-      const goal = carNext ? carNext.amps : carAmps;
-      if (wanted !== goal) {
-        const delay = carAmps === 0 ? CAR_DELAY_S.start : wanted === 0 ? CAR_DELAY_S.stop : CAR_DELAY_S.change;
-        carNext = wanted === carAmps ? undefined : { amps: wanted, at: t + delay };
-      }
-      if (carNext && t >= carNext.at) {
-        carAmps = carNext.amps;
-        carNext = undefined;
-      }
-    }
-    const carW = carAmps * VOLTS;
-    const wasCharging = m.lastCarW > 0;
-    if (carW > 0 && !wasCharging) m.starts++;
-    m.lastCarW = carW;
+    if (charger.land(t)) readBackAt = t + 1;
+    if (controller.ideal) idealStep(car, spare);
+    else car.step(t, charger.offer(), phasesOf(sc.car, charger.state.ChargeMode));
+    const carW = car.amps * car.phases * VOLTS;
+    if (carW > 0 && lastCarW === 0) m.starts++;
+    lastCarW = carW;
+    if (car.full && m.fullAtS === null) m.fullAtS = t;
 
     // The home battery zeroes the grid as far as it can, with a lag.
     let batteryW = 0;
@@ -93,34 +83,48 @@ function replay(day, controller, options = {}) {
     m.pvWh += (carW - fromGrid - fromBattery) / 3600;
 
     if (controller.ideal) continue;
+    charger.account(carW);
+
+    // Overshoot: the setpoint asks for more than the sun gives while the car has not yet
+    // caught up with it (what a controller counting the commanded power as drawn does).
+    const offer = charger.offer();
+    if (offer > 0 && offer * car.phases * VOLTS > spare + VOLTS && car.catchingUp(offer)) m.overshootS++;
 
     // The meter, unless it is silent.
-    if (t % day.meterS === day.meterPhase && !inDropout(t)) {
+    if (t % sc.meterS === sc.meterPhase && !inDropout(t)) {
       lastMeterAt = t;
-      const reading = { gridW: Math.round(gridW + 15 * noise.normal()) };
-      if (battery) Object.assign(reading, { batteryW: Math.round(batteryW), soc: Math.round(battery.soc * 10) / 10 });
-      send(controller.onMeter(now, reading), t);
+      const values = { gridW: Math.round(gridW + 15 * noise.normal()) };
+      if (battery) Object.assign(values, { batteryW: Math.round(batteryW), soc: Math.round(battery.soc * 10) / 10 });
+      // As a flow sends it: a bare number on topic "grid", or one object with the battery.
+      const msg = battery ? { topic: 'meter', payload: { grid: values.gridW, battery: values.batteryW, soc: values.soc } } : { topic: 'grid', payload: values.gridW };
+      send(controller.onMeter(now, msg, values), t);
     }
-    // A stale meter must not leave the car above the minimum for longer than the timeout
-    // plus the time a write and the car take.
-    if (t - lastMeterAt > staleLimitS + WRITE_LATENCY_S + CAR_DELAY_S.change + 1 && carAmps > MIN_AMPS) m.staleOverMinS++;
+    if (t - lastMeterAt > staleLimitS + WRITE_LATENCY_S + FOLLOW_S && car.amps > MIN_AMPS) m.staleOverMinS++;
 
     // The charger's telemetry: every poll, and a read-back after each write.
-    if (t % TELEMETRY_EVERY_S === 2 || t === readBackAt) {
-      send(controller.onCharger(now, { carW, Paused: charger.Paused, Intensity: charger.Intensity, PauseDynamic: charger.PauseDynamic }, { carW, gridW, batteryW }), t);
+    if (t % sc.pollS === pollPhase || t === readBackAt) {
+      send(controller.onCharger(now, charger.reading(car, { houseW, pvW, batteryW, gridW })), t);
     }
-    send(controller.onTick(now, { carW }), t);
+    send(controller.onTick(now, { carW, phases: car.phases }), t);
   }
-  delete m.lastCarW;
+  m.hotSwitches = car.hotSwitches;
   return m;
 }
 
-/** Perfect tracking: whole amps of what PV leaves (after a battery with priority), 6 A or nothing. */
-function idealAmps(pvW, houseW, battery) {
-  let spare = pvW - houseW;
-  if (battery && battery.soc < battery.prioritySoc) spare -= Math.min(battery.maxChargeW, Math.max(0, spare));
-  const amps = Math.floor(spare / VOLTS);
-  return amps < MIN_AMPS ? 0 : Math.min(MAX_AMPS, amps);
+/**
+ * Perfect tracking: each second the best of whole amps on one or (when the car can) three
+ * phases, the minimum or nothing, and no more than the car's battery accepts.
+ */
+function idealStep(car, spare) {
+  const options = car.spec.phases === 'switch' ? [1, 3] : [car.spec.phases];
+  let best = { amps: 0, phases: options[0], w: 0 };
+  for (const phases of options) {
+    let amps = Math.min(MAX_AMPS, Math.floor(spare / (phases * VOLTS)));
+    if (amps < MIN_AMPS) amps = 0;
+    const w = Math.min(amps, car.accepts()) * phases;
+    if (w > best.w) best = { amps, phases, w };
+  }
+  car.set(best.amps, best.phases);
 }
 
-module.exports = { replay, VOLTS, MIN_AMPS, MAX_AMPS, EPOCH_MS };
+module.exports = { replay, pvSurplus, VOLTS, MIN_AMPS, MAX_AMPS, EPOCH_MS };

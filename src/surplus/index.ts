@@ -1,6 +1,7 @@
 // The PV surplus controller (DESIGN: src/surplus): pure logic, no Node-RED, no I/O.
 
 export { availablePower, type Available, type PowerSnapshot } from './available';
+export { GRID_SOURCES, sampleOf, type GridSource } from './charger-sample';
 export { CONTROL_KEYWORDS, CommandTracker, type ChargerView, type Command, type ControlKeyword } from './commands';
 export { SETTLE_MS, SurplusController, type Decision, type Sample, type Spells, type Timers } from './controller';
 export { DipHistory, MIN_DIPS, pauseBeatsBridging } from './dips';
