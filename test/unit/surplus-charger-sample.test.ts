@@ -7,7 +7,7 @@ const READING = { ChargeState: 2, ChargePower: 2300, Paused: 0, Intensity: 10, P
 describe('sampleOf (a charger reading as the controller takes it)', () => {
   it('takes the control fields, the car and its connection; the grid comes from messages', () => {
     assert.deepEqual(sampleOf(READING, 'message', false), {
-      charger: { Paused: 0, Intensity: 10, PauseDynamic: 1, ChargeMode: 0, MinIntensity: 6, MaxIntensity: 16 },
+      charger: { Paused: 0, Intensity: 10, PauseDynamic: 1, ChargeMode: 0, MinIntensity: 6, MaxIntensity: 16, Locked: 0 },
       carConnected: true,
       carW: 2300,
     });
