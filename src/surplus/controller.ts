@@ -13,7 +13,7 @@
 
 import { availablePower } from './available';
 import { CarDraw } from './car-draw';
-import { DipHistory, MIN_DIPS, pauseBeatsBridging } from './dips';
+import { DipCost, DipHistory, MERGE_MS, actOnDipIn, rideCostW } from './dips';
 import { type ChargerView, type Command, CommandTracker } from './commands';
 import { type ReasonCode, type ReasonParams, type State, reasonText } from './reasons';
 import { roundAmps } from './rounding';
@@ -110,7 +110,15 @@ interface Reading {
 /** Empty startEnergy: what 15 minutes at the minimum current take, h. */
 const AUTO_START_H = 15 / 60;
 /** Empty bridgeEnergy: what 6 minutes at the minimum current take, h. */
-const AUTO_BRIDGE_H = 6 / 60;
+const AUTO_BRIDGE_H = 2 / 60;
+
+/**
+ * The car counts as charging from the sun when the sun covers this share of its minimum
+ * power: it starts at it, and a dip begins below it (the default thresholds). A surplus that
+ * hovers at the minimum then charges the car rather than being exported for want of 20 W;
+ * the rest, 1.5 % of the minimum (21 W on one phase), is all it takes from the grid meanwhile.
+ */
+const SUN_COVER = 0.985;
 
 /** A rise must clear the next amp by this much before the current goes up. */
 const HYSTERESIS_A = 0.25;
@@ -172,8 +180,17 @@ export class SurplusController {
   private offeredWh = 0;
   private offeredAt = 0;
   private readonly dips = new DipHistory();
+  /** Dips below the three-phase minimum, with phase switching: judged like dips, with a switch for a restart. */
+  private readonly dips3 = new DipHistory();
+  /** What the dip under way has cost so far (below the minimum, or the three-phase minimum). */
+  private readonly dipCost = new DipCost();
   private stopSince: number | undefined;
+  /** Since when the surplus is back above the threshold of the dip under way. */
+  private sunSince: number | undefined;
   private upSince: number | undefined;
+  /** Energy beyond one phase's maximum offered since upSince, Wh, counted up to upOfferedAt. */
+  private upOfferedWh = 0;
+  private upOfferedAt = 0;
   private downSince: number | undefined;
   private enabledAt = -Infinity;
   private pausedAt = -Infinity;
@@ -366,7 +383,6 @@ export class SurplusController {
   private decide(now: number): Decision {
     const s = this.s;
     const lim = this.limits();
-    const oneOrAll = s.phaseSwitching ? 1 : this.phases;
     const c: Ctx = {
       now,
       lim,
@@ -378,12 +394,17 @@ export class SurplusController {
       capOnly: false,
       silent: false,
       watched: false,
-      restartWh: s.bridgeEnergy ?? lim.min * oneOrAll * s.voltage * AUTO_BRIDGE_H,
+      // A restart loses about the same sun on one phase or three; what three lose more, the
+      // larger share of sun they keep while riding a dip (rideCostW) makes up for.
+      restartWh: s.bridgeEnergy ?? lim.min * (s.phaseSwitching ? 1 : this.phases) * s.voltage * AUTO_BRIDGE_H,
       // On one phase with switching: more sun must never mean a later start.
       startWh: s.startEnergy ?? lim.min * (s.phaseSwitching ? 1 : s.phases) * s.voltage * AUTO_START_H,
     };
     const step = this.overrides(c) ?? this.fromSurplus(c);
-    if (!c.watched) this.dips.interrupt();
+    if (!c.watched) {
+      this.dips.interrupt();
+      this.dips3.interrupt();
+    }
     const final = this.switchPhases(c, step);
     const command = this.command(c);
     return this.report(c, final, command);
@@ -450,21 +471,32 @@ export class SurplusController {
   private fromSurplus(c: Ctx): Step {
     const s = this.s;
     c.p.surplusW = c.smoothed;
-    const stopW = s.stopSurplus ?? this.minW(c, s.phaseSwitching ? 1 : this.phases);
+    const floorW = this.minW(c, s.phaseSwitching ? 1 : this.phases);
+    const stopW = s.stopSurplus ?? floorW * SUN_COVER;
+    const min3 = this.minW(c, 3);
     const level = this.level();
     this.dips.observe(level < stopW, c.now);
+    if (s.phaseSwitching) this.dips3.observe(level < min3 * SUN_COVER, c.now);
     c.watched = true;
     let step: Step;
     if (this.enabled !== true) step = s.mode === 'minpv' ? this.startAtOnce(c) : this.decideStart(c);
+    else if (s.phaseSwitching && this.phases === 3 && level < min3 * SUN_COVER) step = this.keepThreePhases(c, level, min3);
     // A battery above its buffer charge carries the car through a dip: no stop timer.
-    else if (s.mode === 'pv' && level < stopW && !this.batteryFeeds) step = this.keepRunning(c, stopW, level);
+    else if (s.mode === 'pv' && level < stopW && !this.batteryFeeds) step = this.keepRunning(c, stopW, floorW, level);
     else {
-      this.stopSince = undefined;
+      this.endDip(c.now);
       step = this.decideCurrent(c);
-      if (s.phaseSwitching) step = this.decidePhaseSwitch(c, step);
+      if (s.phaseSwitching && this.phases === 1) step = this.decidePhaseUp(c, step);
     }
     this.stopAtOnce = false;
     return step;
+  }
+
+  /** The surplus is back: the dip's timers end, unless it falls again within MERGE_MS (as dips merge). */
+  private endDip(now: number): void {
+    this.sunSince ??= now;
+    this.dipCost.add(0, now);
+    if (now - this.sunSince >= MERGE_MS) this.stopSince = this.downSince = undefined;
   }
 
   /**
@@ -505,7 +537,7 @@ export class SurplusController {
   private decideStart(c: Ctx): Step {
     const s = this.s;
     const phases = this.startPhases(c);
-    const need = s.startSurplus ?? this.minW(c, phases);
+    const need = s.startSurplus ?? this.minW(c, phases) * SUN_COVER;
     const fromBattery = this.batteryAbove(s.bufferStartSoc, c.now);
     const enough = c.smoothed >= need || fromBattery;
     c.p.neededW = need;
@@ -547,20 +579,29 @@ export class SurplusController {
   }
 
   /**
-   * PV, charging, surplus below the minimum: hold the minimum current and pause after the
-   * stop delay, or, once the day's dips are known, as soon as riding this dip out looks
-   * costlier than a restart (dips.ts).
+   * PV, charging, surplus below the minimum: hold the minimum current and pause once riding
+   * this dip out looks costlier than a restart (dips.ts: judged by the day's recent dips, or
+   * by what this one has cost so far), at the latest after the stop delay.
    */
-  private keepRunning(c: Ctx, stopW: number, level: number): Step {
+  private keepRunning(c: Ctx, stopW: number, floorW: number, level: number): Step {
     const s = this.s;
     c.p.neededW = stopW;
     this.amps = c.lim.min;
-    this.stopSince ??= c.now;
+    this.sunSince = undefined;
+    if (this.stopSince === undefined) {
+      this.stopSince = c.now;
+      this.dipCost.reset();
+    }
     this.upSince = this.downSince = undefined;
-    let stopLeft = s.stopDelay - (c.now - this.stopSince) / 1000;
-    const recent = this.dips.recent(c.now);
-    const bridging = c.restartWh > 0 && recent.length >= MIN_DIPS;
-    if (bridging) stopLeft = pauseBeatsBridging(recent, this.dips.elapsed(c.now) ?? 0, stopW - level, c.restartWh) ? 0 : Infinity;
+    const costW = rideCostW(floorW - level, level);
+    let stopLeft = actOnDipIn({
+      recent: this.dips.recent(c.now),
+      elapsed: this.dips.elapsed(c.now) ?? 0,
+      costW,
+      costWh: this.dipCost.add(costW, c.now),
+      restartWh: c.restartWh,
+      stopDelayLeft: s.stopDelay - (c.now - this.stopSince) / 1000,
+    });
     if (this.stopAtOnce) stopLeft = 0;
     const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (c.now - this.enabledAt) / 1000;
     // The latest reading has the last word: no pause in the very second the sun returns.
@@ -595,25 +636,72 @@ export class SurplusController {
   }
 
   /**
-   * Phase switching while charging: up when three phases can run at their minimum, down when
-   * they cannot but one can (or min+PV holds the car on), after the start and stop delays.
+   * Charging on one phase with phase switching: up once three phases can run at their
+   * minimum for the start delay and the spell has offered, beyond what one phase takes at
+   * its maximum, the energy a switch is worth (a switch pauses the car like a restart, and
+   * three phases gain only what one phase cannot take): a short spell stays on one phase.
    */
-  private decidePhaseSwitch(c: Ctx, current: Step): Step {
-    const s = this.s;
-    const up = this.phases === 1 && c.smoothed >= this.minW(c, 3);
-    const down = this.phases === 3 && c.smoothed < this.minW(c, 3);
-    this.upSince = up ? (this.upSince ?? c.now) : undefined;
-    this.downSince = down ? (this.downSince ?? c.now) : undefined;
-    const since = this.upSince ?? this.downSince;
-    if (since === undefined) return current;
-    const left = (up ? s.startDelay : s.stopDelay) - (c.now - since) / 1000;
+  private decidePhaseUp(c: Ctx, current: Step): Step {
+    const up = c.smoothed >= this.minW(c, 3);
+    const extraW = Math.max(0, c.smoothed - c.lim.max * this.s.voltage);
+    if (!up) this.upSince = undefined;
+    else if (this.upSince === undefined) {
+      this.upSince = this.upOfferedAt = c.now;
+      this.upOfferedWh = 0;
+    } else {
+      this.upOfferedWh += (extraW * (c.now - this.upOfferedAt)) / 3_600_000;
+      this.upOfferedAt = c.now;
+    }
+    if (this.upSince === undefined) return current;
+    const energyLeft = extraW > 0 ? ((c.restartWh - this.upOfferedWh) * 3600) / extraW : Infinity;
+    const left = Math.max(this.s.startDelay - (c.now - this.upSince) / 1000, energyLeft);
+    // One phase takes all there is: nothing to gain from three.
+    if (left === Infinity) return current;
     if (left <= 0) {
-      c.wantPhases = up ? 3 : 1;
-      this.upSince = this.downSince = undefined;
+      c.wantPhases = 3;
+      this.upSince = undefined;
       return current;
     }
     c.timers.phaseSwitchIn = c.p.seconds = left;
-    return { state: 'charging', reason: up ? 'phaseUp' : 'phaseDown' };
+    return { state: 'charging', reason: 'phaseUp' };
+  }
+
+  /**
+   * Charging on three phases, surplus below their minimum: the minimum current meanwhile,
+   * down to one phase after the stop delay or, once the day's dips below the three-phase
+   * minimum are known, as soon as riding this one out looks costlier than a switch (which,
+   * like a restart, pauses the car). On one phase the usual stop rules then apply.
+   */
+  private keepThreePhases(c: Ctx, level: number, min3: number): Step {
+    this.amps = c.lim.min;
+    this.upSince = this.stopSince = undefined;
+    this.sunSince = undefined;
+    if (this.downSince === undefined) {
+      this.downSince = c.now;
+      this.dipCost.reset();
+    }
+    c.p.neededW = min3;
+    const costW = rideCostW(min3 - level, level);
+    let left = actOnDipIn({
+      recent: this.dips3.recent(c.now),
+      elapsed: this.dips3.elapsed(c.now) ?? 0,
+      costW,
+      costWh: this.dipCost.add(costW, c.now),
+      restartWh: c.restartWh,
+      stopDelayLeft: this.s.stopDelay - (c.now - this.downSince) / 1000,
+    });
+    if (this.stopAtOnce) left = 0;
+    if (left <= 0) {
+      c.wantPhases = 1;
+      this.downSince = undefined;
+      return { state: 'charging', reason: 'phaseDown' };
+    }
+    if (left === Infinity) {
+      c.p.seconds = this.dips3.elapsed(c.now) ?? 0;
+      return { state: 'stopping', reason: 'bridging' };
+    }
+    c.timers.phaseSwitchIn = c.p.seconds = left;
+    return { state: 'charging', reason: 'phaseDown' };
   }
 
   /** A switch while charging pauses the car around it; while paused it is just written. */

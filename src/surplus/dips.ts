@@ -12,9 +12,49 @@ const LONGEST_S = 3600;
 /** Low for longer than this is the night or a grey day, not a dip between sunny spells. */
 const DARK_MS = WINDOW_MS;
 /** Sun for less than this inside a dip does not end it. */
-const MERGE_MS = 30_000;
-/** Fewer recent dips than this: too little to judge, the stop delay decides. */
+export const MERGE_MS = 30_000;
+/** Fewer recent dips than this: too little to judge, the dip's own cost so far decides. */
 export const MIN_DIPS = 3;
+/**
+ * Riding a dip out also brings what sun there is into the car, which a pause would export;
+ * the sun in the car comes first, so that share offsets the grid it costs, at this weight.
+ */
+export const SUN_WEIGHT = 0.5;
+
+/** What riding a dip out costs, W: its deficit from the grid less the weighted sun the car still gets. */
+export function rideCostW(deficitW: number, sunW: number): number {
+  return Math.max(0, deficitW - SUN_WEIGHT * Math.max(0, sunW));
+}
+
+/**
+ * Seconds until acting on a dip (pausing, or switching down from three phases). With enough
+ * recent dips, now or never by pauseBeatsBridging. Without, the deterministic ski rental:
+ * ride until the dip has cost what a restart is worth (2-competitive whatever the dip's
+ * length), and never past the stop delay.
+ */
+export function actOnDipIn(o: { recent: readonly number[]; elapsed: number; costW: number; costWh: number; restartWh: number; stopDelayLeft: number }): number {
+  if (o.restartWh <= 0) return o.stopDelayLeft;
+  if (o.recent.length >= MIN_DIPS) return pauseBeatsBridging(o.recent, o.elapsed, o.costW, o.restartWh) ? 0 : Infinity;
+  const costLeft = o.costW > 0 ? ((o.restartWh - o.costWh) * 3600) / o.costW : Infinity;
+  return Math.min(o.stopDelayLeft, Math.max(0, costLeft));
+}
+
+/** The cost a dip has run up so far, Wh. */
+export class DipCost {
+  private wh = 0;
+  private at: number | undefined;
+
+  add(costW: number, now: number): number {
+    if (this.at !== undefined) this.wh += (costW * (now - this.at)) / 3_600_000;
+    this.at = now;
+    return this.wh;
+  }
+
+  reset(): void {
+    this.wh = 0;
+    this.at = undefined;
+  }
+}
 
 interface Dip {
   start: number;
@@ -31,6 +71,7 @@ interface Dip {
  * every recent one.
  */
 export function pauseBeatsBridging(recent: readonly number[], elapsed: number, deficitW: number, restartWh: number): boolean {
+  // deficitW may be a ride cost (rideCostW): the grid it takes less the weighted sun it brings.
   const left = recent
     .filter((s) => s > elapsed)
     .map((s) => s - elapsed)

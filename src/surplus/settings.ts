@@ -26,7 +26,8 @@ interface NumberSetting {
 /** A number that may be left empty: then the controller works it out (e.g. the minimum current's power). */
 interface AutoNumberSetting extends Omit<NumberSetting, 'kind' | 'default'> {
   readonly kind: 'auto';
-  readonly default: null;
+  /** null: worked out by default; a number: that, unless left empty. */
+  readonly default: number | null;
 }
 interface ChoiceSetting {
   readonly kind: 'choice';
@@ -48,19 +49,19 @@ export const SETTINGS = {
   phases: { kind: 'choice', default: 1, choices: [1, 3], description: 'phases the car charges on (without phase switching)' },
   voltage: { kind: 'number', default: 230, min: 100, max: 450, unit: 'V', description: 'voltage per phase' },
   phaseSwitching: { kind: 'switch', default: false, description: 'switch between 1 and 3 phases with ChargeMode, by surplus' },
-  phaseSettle: { kind: 'number', default: 60, min: 0, max: 600, unit: 's', description: 'pause around a phase switch' },
+  phaseSettle: { kind: 'number', default: 30, min: 0, max: 600, unit: 's', description: 'pause around a phase switch' },
   startSurplus: { kind: 'auto', default: null, min: 0, max: 50000, unit: 'W', description: 'surplus needed to start; empty: the minimum current\'s power' },
-  startDelay: { kind: 'number', default: 60, min: 0, max: 3600, unit: 's', description: 'how long the surplus must last before starting' },
-  startEnergy: { kind: 'auto', default: null, min: 0, max: 100000, unit: 'Wh', description: 'surplus energy a sunny spell must offer before the car starts (besides the start delay), so a gap in the clouds does not cost a restart; the more sun, the sooner; empty: 15 minutes at the minimum current; 0: the start delay alone' },
+  startDelay: { kind: 'number', default: 20, min: 0, max: 3600, unit: 's', description: 'how long the surplus must last before starting' },
+  startEnergy: { kind: 'auto', default: 0, min: 0, max: 100000, unit: 'Wh', description: 'surplus energy a sunny spell must offer before the car starts (besides the start delay), so a gap in the clouds does not cost a restart; the more sun, the sooner; empty: 15 minutes at the minimum current; 0: the start delay alone' },
   stopSurplus: { kind: 'auto', default: null, min: -50000, max: 50000, unit: 'W', description: 'below this surplus the stop timer runs; empty: the minimum current\'s power' },
-  stopDelay: { kind: 'number', default: 180, min: 0, max: 3600, unit: 's', description: 'how long the surplus must stay low before pausing' },
+  stopDelay: { kind: 'number', default: 120, min: 0, max: 3600, unit: 's', description: 'how long the surplus must stay low before pausing' },
   bridgeEnergy: { kind: 'auto', default: null, min: 0, max: 100000, unit: 'Wh', description: 'grid energy a pause and restart is worth: a dip likely to cost less (judged by the dips of the last two hours) is ridden out at the minimum current, a costlier one pauses at once; the stop delay decides until three dips are known; empty: 6 minutes at the minimum current; 0: the stop delay alone' },
   minChargeTime: { kind: 'number', default: 0, min: 0, max: 7200, unit: 's', description: 'shortest charge once started' },
-  minPause: { kind: 'number', default: 300, min: 0, max: 7200, unit: 's', description: 'shortest pause once paused (protects cars that dislike frequent restarts)' },
+  minPause: { kind: 'number', default: 0, min: 0, max: 7200, unit: 's', description: 'shortest pause once paused (protects cars that dislike frequent restarts)' },
   rounding: { kind: 'choice', default: 'noImport', choices: ROUNDINGS, description: 'current from surplus: round down (no import), to the nearest amp, or up when the PV ratio of the next amp is covered' },
   pvRatio: { kind: 'number', default: 70, min: 0, max: 100, unit: '%', description: 'share of the next amp that PV must cover to round up (rounding "pvRatio")' },
-  riseTime: { kind: 'number', default: 30, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus rises' },
-  fallTime: { kind: 'number', default: 5, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus falls' },
+  riseTime: { kind: 'number', default: 10, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus rises' },
+  fallTime: { kind: 'number', default: 2, min: 0, max: 3600, unit: 's', description: 'smoothing time constant while the surplus falls' },
   gridAllowance: { kind: 'number', default: 0, min: -10000, max: 10000, unit: 'W', description: 'grid import tolerated (negative: export kept back)' },
   batteryPrioritySoc: { kind: 'number', default: 0, min: 0, max: 100, unit: '%', description: 'below this home-battery charge its charging power is not surplus; 0: the car comes first' },
   bufferSoc: { kind: 'number', default: 100, min: 0, max: 100, unit: '%', description: 'above this home-battery charge the battery may feed a running car (its discharge is not held against the surplus); 100: never' },
@@ -68,7 +69,7 @@ export const SETTINGS = {
   batteryMargin: { kind: 'number', default: 100, min: 0, max: 5000, unit: 'W', description: 'surplus left to a charging battery with priority' },
   staleTimeout: { kind: 'number', default: 60, min: 5, max: 3600, unit: 's', description: 'no grid reading for this long: the meter is stale' },
   staleAction: { kind: 'choice', default: 'hold', choices: STALE_ACTIONS, description: 'with a stale meter: hold (stay on or paused, at most the minimum current), minimum (charge at the minimum), pause' },
-  minWriteInterval: { kind: 'number', default: 10, min: 0, max: 3600, unit: 's', description: 'shortest time between current changes (pauses, starts and safety act at once)' },
+  minWriteInterval: { kind: 'number', default: 5, min: 0, max: 3600, unit: 's', description: 'shortest time between current changes (pauses, starts and safety act at once)' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -12,7 +12,7 @@ describe('surplus controller: PV mode, start to stop', () => {
     const d = s.run(30, MIN_W - 300);
     assert.equal(d.state, 'waiting');
     assert.equal(d.reason, 'noSurplus');
-    assert.match(d.reasonText, /surplus 1080 W, 1380 W needed to start/);
+    assert.match(d.reasonText, /surplus 1080 W, 1359 W needed to start/);
     assert.deepEqual(s.commands, [{ PauseDynamic: 1, Paused: 1 }], 'PauseDynamic=1 takes control; Paused, never Locked');
   });
 
@@ -82,7 +82,7 @@ describe('surplus controller: PV mode, start to stop', () => {
     const stopping = s.decisions.filter((d) => d.time > low && d.state === 'stopping');
     assert.ok(stopping.length > 170);
     assert.ok(stopping.every((d) => d.setpoint === 6 && d.reason === 'stopDelay'));
-    assert.match(stopping[0]!.reasonText, /below 1380 W: minimum current, stop in 3:00|stop in 2:59/);
+    assert.match(stopping[0]!.reasonText, /below 1359 W: minimum current, stop in 3:00|stop in 2:59/);
     const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
     assert.deepEqual(stop.command, { Paused: 1 });
     const after = (stop.time - low) / 1000;
@@ -90,14 +90,27 @@ describe('surplus controller: PV mode, start to stop', () => {
     assert.equal(s.last().state, 'waiting');
   });
 
-  it('restarts the stop timer when the sun comes back', () => {
+  it('restarts the stop timer when the sun comes back for half a minute or more', () => {
     const s = site();
     s.run(200, 2500);
     s.run(120, 400);
-    s.run(30, 2500);
+    s.run(40, 2500);
     s.run(120, 400);
     assert.equal(s.last().state, 'stopping', '4 minutes low in two spells is no stop');
     assert.ok(s.last().timers.stopIn! > 50);
+  });
+
+  it('keeps the stop timer through sun shorter than half a minute, as the dip goes on', () => {
+    const s = site();
+    s.run(200, 2500);
+    const low = s.now;
+    s.run(120, 400);
+    s.run(15, 2500);
+    s.run(60, 400);
+    const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped');
+    assert.ok(stop, 'paused');
+    const after = (stop.time - low) / 1000;
+    assert.ok(after >= 180 && after <= 190, `paused ${after} s into the dip, the short sun included`);
   });
 
   it('keeps charging for the minimum charge time', () => {

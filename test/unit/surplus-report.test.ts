@@ -20,11 +20,11 @@ describe('surplus report and status', () => {
     s.run(30, 500);
     assert.deepEqual(statusOf(s.last(), false), { fill: 'blue', shape: 'ring', key: 'waiting', params: {} });
     s.run(20, 2500);
-    assert.deepEqual(statusOf(s.last(), false), { fill: 'yellow', shape: 'dot', key: 'startIn', params: { time: '0:58' } });
+    assert.deepEqual(statusOf(s.last(), false), { fill: 'yellow', shape: 'dot', key: 'startIn', params: { time: '0:57' } });
     s.run(200, 2500);
     assert.deepEqual(statusOf(s.last(), false), { fill: 'green', shape: 'dot', key: 'pv', params: { amps: 10, phases: '' } });
     s.run(60, 0);
-    assert.deepEqual(statusOf(s.last(), true), { fill: 'yellow', shape: 'ring', key: 'stopIn', params: { time: '2:03', amps: 6 } });
+    assert.deepEqual(statusOf(s.last(), true), { fill: 'yellow', shape: 'ring', key: 'stopIn', params: { time: '2:04', amps: 6 } });
     s.silent(120);
     assert.equal(statusOf(s.last(), false).key, 'stale');
     assert.equal(statusOf(s.mode('off'), false).key, 'off');

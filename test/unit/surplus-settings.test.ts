@@ -13,13 +13,13 @@ const problemsOf = (input: Record<string, unknown>): string[] => {
 };
 
 describe('surplus settings', () => {
-  it('default to evcc where evcc has the setting', () => {
+  it('keep evcc\'s currents and rounding; shorter timers, as the replayed days showed', () => {
     const { minCurrent, maxCurrent, startDelay, stopDelay, rounding, phases, voltage } = DEFAULT_SETTINGS;
     assert.deepEqual({ minCurrent, maxCurrent, startDelay, stopDelay, rounding, phases, voltage }, {
       minCurrent: 6,
       maxCurrent: 16,
-      startDelay: 60,
-      stopDelay: 180,
+      startDelay: 20,
+      stopDelay: 120,
       rounding: 'noImport',
       phases: 1,
       voltage: 230,
@@ -29,7 +29,7 @@ describe('surplus settings', () => {
   it('read a node\'s config: text numbers, empty = default, empty thresholds = auto', () => {
     const s = settingsFrom({ minCurrent: '8', startDelay: '', startSurplus: '', stopSurplus: '900', phases: '3', phaseSwitching: 'true', mode: 'MINPV' });
     assert.equal(s.minCurrent, 8);
-    assert.equal(s.startDelay, 60);
+    assert.equal(s.startDelay, 20);
     assert.equal(s.startSurplus, null);
     assert.equal(s.stopSurplus, 900);
     assert.equal(s.phases, 3);

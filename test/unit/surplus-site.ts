@@ -7,6 +7,12 @@ import { type Command, type Decision, type Mode, type Sample, SurplusController,
 
 export const T0 = Date.UTC(2026, 5, 21, 10, 0, 0);
 
+/**
+ * The timers of evcc (and of this controller's first version), which most tests count in
+ * seconds: they read plainer than the defaults tuned on the replayed days (bench/surplus).
+ */
+export const EVCC_TIMERS: Partial<SurplusSettings> = { startDelay: 60, stopDelay: 180, startEnergy: 0, bridgeEnergy: 0, minPause: 300, riseTime: 30, fallTime: 5, minWriteInterval: 10, phaseSettle: 60 };
+
 export interface Site {
   controller: SurplusController;
   /** The controller's clock, ms. */
@@ -32,7 +38,7 @@ export interface Site {
 }
 
 export function site(settings: Partial<SurplusSettings> = {}, options: { dryRun?: boolean; waitForCharger?: boolean; charger?: Partial<Site['charger']> } = {}): Site {
-  const controller = new SurplusController({ startEnergy: 0, bridgeEnergy: 0, ...settings }, { now: T0, dryRun: options.dryRun ?? false, waitForCharger: options.waitForCharger ?? false });
+  const controller = new SurplusController({ ...EVCC_TIMERS, ...settings }, { now: T0, dryRun: options.dryRun ?? false, waitForCharger: options.waitForCharger ?? false });
   const s: Site = {
     controller,
     now: T0,
