@@ -4,6 +4,7 @@
 
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError } from 'zod';
+import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
@@ -30,7 +31,10 @@ export interface CloudClientOptions {
   baseUrl: string;
   apiKey: string;
   budget: Budget;
+  /** Milliseconds for a whole answer, headers and body. */
   timeoutMs?: number;
+  /** Bytes of body accepted (default CLOUD_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
   /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
   dispatcher?: Dispatcher;
 }
@@ -50,6 +54,12 @@ export interface CloudResult {
   rateLimit: { limit: number; remaining: number; reset: string };
 }
 
+/**
+ * The largest cloud reply is a year of statistics sessions (each well under 1 KB, with its
+ * energy per hour): 4 MB holds thousands of them and keeps a runaway reply from eating memory.
+ */
+export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export class NoDevice extends TrydanError {
   constructor(endpoint: string) {
     super('NO_DEVICE', `${endpoint} needs a device ID: set one in the config node, or give msg.deviceId`);
@@ -62,12 +72,16 @@ export class CloudClient {
   private readonly budget: Budget;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
     this.budget = options.budget;
     const timeout = options.timeoutMs ?? 15_000;
+    this.timeoutMs = timeout;
+    this.maxBodyBytes = options.maxBodyBytes ?? CLOUD_MAX_BODY_BYTES;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
   }
@@ -108,17 +122,22 @@ export class CloudClient {
     let text: string;
     let headers: RateLimitHeaders;
     try {
-      const res = await this.dispatcher.request({
-        origin: new URL(this.baseUrl).origin,
-        path: new URL(this.baseUrl).pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : ''),
-        method: endpoint.method,
-        headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body } : {}),
-      });
-      status = res.statusCode;
+      const res = await boundedRequest(
+        this.dispatcher,
+        {
+          origin: new URL(this.baseUrl).origin,
+          path: new URL(this.baseUrl).pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : ''),
+          method: endpoint.method,
+          headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body } : {}),
+        },
+        { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'the V2C cloud' },
+      );
+      status = res.status;
       headers = rateLimitHeaders(res.headers);
-      text = await res.body.text();
+      text = res.body;
     } catch (err) {
+      if (err instanceof TrydanError) throw err;
       // Deliberately no `cause`: undici errors may hold the request, and so the header.
       throw new CloudUnreachable(name, networkWhy(err));
     }

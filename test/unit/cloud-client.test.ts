@@ -5,6 +5,7 @@ import { CloudBudget } from '../../src/coordinator/cloud-budget';
 import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
 import { CloudClient } from '../../src/trydan/cloud-client';
 import { checkCloudUrl } from '../../src/trydan/cloud-url';
+import { type BadServer, floodingServer, tricklingServer, within } from '../helpers/endless-server';
 
 const KEY = 'k3y-that-must-never-leak-0123456789';
 
@@ -109,5 +110,32 @@ describe('cloud client', () => {
     const names = CLOUD_ENDPOINTS.map((e) => e.name);
     assert.equal(new Set(names).size, names.length);
     assert.equal(names.length, 46);
+  });
+  describe('against a server that will not stop', () => {
+    let bad: BadServer | undefined;
+    let other: CloudClient | undefined;
+    afterEach(async () => {
+      await other?.close();
+      await bad?.close();
+      other = undefined;
+      bad = undefined;
+    });
+    const allSocketsClosed = (s: BadServer) => within(1_000, (async () => { while (s.socketsClosed < s.requests) await new Promise((r) => setTimeout(r, 10)); })());
+
+    it('gives up on a reply that never ends within the deadline and destroys the socket', async () => {
+      bad = await tricklingServer(50);
+      other = new CloudClient({ baseUrl: `${bad.origin}/kong/v2c_service`, apiKey: KEY, budget, timeoutMs: 300 });
+      const started = Date.now();
+      await within(3_000, assert.rejects(other.call('reported', { deviceId: 'D' }), { code: 'CLOUD_UNREACHABLE', message: /no answer in time/ }));
+      assert.ok(Date.now() - started < 300 + 400, `took ${Date.now() - started} ms`);
+      await allSocketsClosed(bad);
+    });
+
+    it('stops reading a reply larger than its cap and destroys the socket', async () => {
+      bad = await floodingServer(64 * 1024);
+      other = new CloudClient({ baseUrl: `${bad.origin}/kong/v2c_service`, apiKey: KEY, budget, timeoutMs: 10_000 });
+      await within(5_000, assert.rejects(other.call('stadistic/device', { deviceId: 'D' }), { code: 'INVALID_RESPONSE', message: /larger than 4 MB/ }));
+      await allSocketsClosed(bad);
+    });
   });
 });
