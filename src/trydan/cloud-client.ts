@@ -9,6 +9,7 @@ import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
 import { InvalidInput, TrydanError } from './errors';
+import { shown } from './show';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
 export type Priority = 'user' | 'background';
@@ -142,23 +143,42 @@ export class CloudClient {
       throw new CloudUnreachable(name, networkWhy(err));
     }
     this.budget.record(status, headers);
+    // A reply that echoes the key loses it here, before any payload, error or log is made of it.
+    text = this.redact(text);
     if (status === 401) throw new AuthFailed(name);
     if (status === 403) throw new Forbidden(name);
     if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
+    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(text));
     const raw = status === 204 ? null : reply.decode(text);
-    if (status >= 300) throw new CloudRejected(name, status, this.redact(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '').slice(0, 100));
     return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
   }
 
   /** Server text shown to people: a server that echoes the request must not echo the key. */
   private redact(text: string): string {
-    return text.split(this.apiKey).join('***');
+    let out = text;
+    // Also as the key would appear URL-encoded or escaped inside JSON.
+    for (const form of new Set([this.apiKey, encodeURIComponent(this.apiKey), JSON.stringify(this.apiKey).slice(1, -1)])) {
+      if (form) out = out.split(form).join('***');
+    }
+    return out;
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
+}
+
+/** What a refusal said, in short: its message if it has one, else its first words; never a page. */
+function rejectionDetail(text: string): string {
+  let said: unknown;
+  try {
+    said = reply.decode(text);
+  } catch {
+    return '';
+  }
+  const message = said !== null && typeof said === 'object' ? (said as { message?: unknown }).message : said;
+  return (typeof message === 'string' ? message : shown(said ?? '')).slice(0, 100);
 }
 
 function normalise(endpoint: CloudEndpoint, raw: unknown): unknown {

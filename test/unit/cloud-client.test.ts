@@ -101,6 +101,47 @@ describe('cloud client', () => {
     assert.equal(seen.length, calls);
   });
 
+  it('counts only a reply the endpoint expects as success: no HTML page, no JSON cut short', async () => {
+    const page = '<!DOCTYPE html><html><head><title>Maintenance</title></head><body>Back soon</body></html>';
+    for (const [name, body] of [
+      ['reboot', page],
+      ['version', page],
+      ['reboot', '{"message":"Command exec'],
+      ['reported', '{"intensity":"16","charge_st'],
+      ['rfid/list', '[{"code":"aa","tag":"Ana"},{"code":"b'],
+      ['version', '"2.5.'],
+      ['connected', 'Service Unavailable'],
+    ] as const) {
+      answer = () => ({ status: 200, body, headers: { 'content-type': 'text/html' } });
+      await assert.rejects(client.call(name, { deviceId: 'D' }), { code: 'INVALID_RESPONSE' }, `${name}: ${body}`);
+    }
+    answer = () => ({ status: 200, body: 'OK' });
+    assert.deepEqual((await client.call('reboot', { deviceId: 'D' })).payload, { ok: true, message: 'OK' });
+    answer = () => ({ status: 200, body: '"2.5.0"' });
+    assert.equal((await client.call('version', { deviceId: 'D' })).payload, '2.5.0');
+  });
+
+  it('still names the HTTP status of a refusal that comes as a page', async () => {
+    answer = () => ({ status: 404, body: '<html><body>Not Found</body></html>' });
+    await assert.rejects(client.call('version', { deviceId: 'D' }), { code: 'CLOUD_REJECTED', message: /HTTP 404/ });
+  });
+
+  it('never hands on the key a reply echoes: not in the payload, the raw reply or an error text', async () => {
+    answer = () => ({ status: 200, body: JSON.stringify({ message: `accepted key ${KEY}`, echo: { apikey: KEY } }) });
+    const r = await client.call('reboot', { deviceId: 'D' });
+    assert.ok(!JSON.stringify(r.payload).includes(KEY), 'payload');
+    assert.ok(!JSON.stringify(r.raw).includes(KEY), 'raw');
+    assert.deepEqual(r.payload, { ok: true, message: 'accepted key ***' });
+    // Error texts cut the reply short: not even the start of the key may show.
+    const part = KEY.slice(0, 10);
+    for (const [name, body] of [['reported', JSON.stringify(['padding', KEY])], ['connected', JSON.stringify({ x: `${KEY}` })], ['rfid/list', JSON.stringify(`apikey ${KEY}`)]] as const) {
+      answer = () => ({ status: 200, body });
+      const err = await client.call(name, { deviceId: 'D' }).then(() => undefined, (e: Error) => e);
+      assert.ok(err, `${name} failed`);
+      assert.ok(!err.message.includes(part), `${name}: ${err.message}`);
+    }
+  });
+
   it('reports a cloud that does not answer', async () => {
     answer = (req) => { req.socket.destroy(); return { status: 200 }; };
     assert.equal(await codeOf(client.call('reported', { deviceId: 'D' })), 'CLOUD_UNREACHABLE');
