@@ -9,6 +9,7 @@ import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
 import { InvalidInput, TrydanError } from './errors';
+import { Slots } from './slots';
 import { shown } from './show';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
@@ -21,10 +22,22 @@ export interface RateLimitHeaders {
   resetSeconds?: number;
 }
 
+/** One call taken from the quota before it is sent; exactly one of its ends runs. */
+export interface Reservation {
+  /** Right before sending: throws RateLimited (and gives the call back) if a 429 came meanwhile. */
+  confirm(): void;
+  /** The cloud answered: learn from the status and headers. */
+  settle(status: number, headers: RateLimitHeaders): void;
+  /** The request may have reached the cloud but no answer came: count it. */
+  spend(): void;
+  /** Nothing was sent: give the call back. */
+  release(): void;
+}
+
 /** What the client needs of a budget (CloudBudget, shared per key). */
 export interface Budget {
-  check(endpoint: string, priority: Priority): void;
-  record(status: number, headers: RateLimitHeaders): void;
+  /** Synchronous, so concurrent calls cannot all pass the same check. */
+  reserveCall(endpoint: string, priority: Priority): Reservation;
   readonly rateLimit: { limit: number; remaining: number; reset: string };
 }
 
@@ -61,6 +74,8 @@ export interface CloudResult {
  */
 export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+const CONNECTIONS = 2;
+
 export class NoDevice extends TrydanError {
   constructor(endpoint: string) {
     super('NO_DEVICE', `${endpoint} needs a device ID: set one in the config node, or give msg.deviceId`);
@@ -75,6 +90,8 @@ export class CloudClient {
   private readonly ownsDispatcher: boolean;
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
+  /** Calls on the wire at once; the rest wait here, not in the HTTP agent, so a 429 can stop them. */
+  private readonly slots = new Slots(CONNECTIONS);
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -84,7 +101,7 @@ export class CloudClient {
     this.timeoutMs = timeout;
     this.maxBodyBytes = options.maxBodyBytes ?? CLOUD_MAX_BODY_BYTES;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
+    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: CONNECTIONS });
   }
 
   /** The endpoint and its checked parameters; throws InvalidInput naming every problem. */
@@ -117,17 +134,21 @@ export class CloudClient {
 
   async call(name: string, call: CloudCall = {}): Promise<CloudResult> {
     const { endpoint, query, body } = this.prepare(name, call);
-    this.budget.check(name, call.priority ?? 'user');
     const qs = query.toString();
+    const base = new URL(this.baseUrl);
+    const path = base.pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : '');
+    const reservation = this.budget.reserveCall(name, call.priority ?? 'user');
     let status: number;
     let text: string;
     let headers: RateLimitHeaders;
+    const free = await this.slots.take();
     try {
+      reservation.confirm();
       const res = await boundedRequest(
         this.dispatcher,
         {
-          origin: new URL(this.baseUrl).origin,
-          path: new URL(this.baseUrl).pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : ''),
+          origin: base.origin,
+          path,
           method: endpoint.method,
           headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
           ...(body ? { body } : {}),
@@ -138,11 +159,15 @@ export class CloudClient {
       headers = rateLimitHeaders(res.headers);
       text = res.body;
     } catch (err) {
+      if (neverSent(err)) reservation.release();
+      else reservation.spend();
       if (err instanceof TrydanError) throw err;
       // Deliberately no `cause`: undici errors may hold the request, and so the header.
       throw new CloudUnreachable(name, networkWhy(err));
+    } finally {
+      free();
     }
-    this.budget.record(status, headers);
+    reservation.settle(status, headers);
     // A reply that echoes the key loses it here, before any payload, error or log is made of it.
     text = this.redact(text);
     if (status === 401) throw new AuthFailed(name);
@@ -217,6 +242,12 @@ function describe(name: string, error: ZodError, params: Record<string, unknown>
     if (typeof key === 'string' && params[key] === undefined) return `${name}: ${where} is required`;
     return `${name}: ${where} ${issue.message}`;
   });
+}
+
+/** Errors that prove the request never reached the cloud, so it cost nothing. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return err instanceof RateLimited || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
 }
 
 function networkWhy(err: unknown): string {

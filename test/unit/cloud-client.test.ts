@@ -142,6 +142,76 @@ describe('cloud client', () => {
     }
   });
 
+  describe('with few calls left', () => {
+    let slow: Server;
+    let arrivals: number[];
+    let sent429At: number;
+    let other: CloudClient;
+    let remaining: number;
+    let first429: boolean;
+
+    beforeEach(async () => {
+      arrivals = [];
+      sent429At = Infinity;
+      first429 = false;
+      slow = createServer((req, res) => {
+        arrivals.push(Date.now());
+        const n = arrivals.length;
+        req.resume();
+        setTimeout(() => {
+          if (first429 && n === 1) {
+            sent429At = Date.now();
+            res.writeHead(429, { 'RateLimit-Remaining': '0', 'RateLimit-Reset': '600' });
+            return res.end();
+          }
+          remaining = Math.max(0, remaining - 1);
+          res.writeHead(200, { 'RateLimit-Limit': '1000', 'RateLimit-Remaining': String(remaining) });
+          res.end('OK');
+        }, 60);
+      });
+      await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+      other = new CloudClient({ baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/kong/v2c_service`, apiKey: KEY, budget });
+    });
+
+    afterEach(async () => {
+      await other.close();
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    });
+
+    const settle = (n: number, make: () => Promise<unknown>) =>
+      within(10_000, Promise.all(Array.from({ length: n }, () => make().then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'))));
+
+    it('reserves a call before it goes on the wire: 20 at once with 4 left send at most 4', async () => {
+      remaining = 4;
+      budget.record(200, { limit: 1000, remaining: 4 });
+      const results = await settle(20, () => other.call('reboot', { deviceId: 'D' }));
+      assert.ok(arrivals.length <= 4, `${arrivals.length} calls went on the wire`);
+      assert.equal(results.filter((r) => r === 'ok').length, arrivals.length);
+      assert.ok(results.filter((r) => r !== 'ok').every((r) => r === 'RATE_LIMITED'), results.join());
+      assert.equal(budget.rateLimit.remaining, 0);
+    });
+
+    it('gives a reservation back when its call never went out', async () => {
+      remaining = 4;
+      budget.record(200, { limit: 1000, remaining: 4 });
+      await assert.rejects(other.call('intensity', { deviceId: 'D', params: { value: 99 } }), { code: 'INVALID_INPUT' });
+      await settle(2, () => other.call('reboot', { deviceId: 'D' }));
+      await settle(2, () => other.call('reboot', { deviceId: 'D' }));
+      assert.equal(arrivals.length, 4);
+    });
+
+    it('sends nothing after a 429, not even the calls already waiting', async () => {
+      remaining = 10;
+      first429 = true;
+      budget.record(200, { limit: 1000, remaining: 10 });
+      const results = await settle(10, () => other.call('reboot', { deviceId: 'D' }));
+      assert.ok(sent429At < Infinity, 'the cloud answered 429');
+      assert.deepEqual(arrivals.filter((t) => t > sent429At), [], 'no call reached the cloud after its 429');
+      assert.ok(results.filter((r) => r === 'RATE_LIMITED').length >= 8, results.join());
+    });
+  });
+
   it('reports a cloud that does not answer', async () => {
     answer = (req) => { req.socket.destroy(); return { status: 200 }; };
     assert.equal(await codeOf(client.call('reported', { deviceId: 'D' })), 'CLOUD_UNREACHABLE');
