@@ -26,7 +26,8 @@ export interface Ledger {
 
 export interface LedgerStore {
   load(): Ledger | undefined;
-  save(ledger: Ledger): void;
+  /** `urgent`: after a 429 or with few calls left, so it must reach the disk now, not at a later flush. */
+  save(ledger: Ledger, options?: { urgent: boolean }): void;
 }
 
 export type BudgetState = 'ok' | 'low' | 'spent' | 'authFailed';
@@ -41,6 +42,12 @@ export interface BudgetOptions {
 
 const count = z.number().finite();
 const ledgerSchema = z.object({ limit: count.positive(), remaining: count, resetAt: count, blockedUntil: count, authFailures: count.int().min(0), authRetryAt: count });
+
+/** A stored ledger if it is whole, else undefined: a damaged one must not be trusted into a blocked day. */
+export function parseLedger(value: unknown): Ledger | undefined {
+  const parsed = ledgerSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
 
 const DAY_MS = 86_400_000;
 /** Never poll the cloud faster than this, whatever the budget allows. */
@@ -197,8 +204,8 @@ export class CloudBudget {
   }
 
   private changed(): void {
-    this.store?.save(this.snapshot());
     const state = this.stateNow();
+    this.store?.save(this.snapshot(), { urgent: state === 'spent' || state === 'low' });
     for (const listener of [...this.listeners]) listener(state);
   }
 }
