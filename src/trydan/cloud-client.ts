@@ -10,6 +10,7 @@ import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } f
 import * as reply from './cloud-reply';
 import { InvalidInput, TrydanError } from './errors';
 import { Slots } from './slots';
+import { checkDeviceId } from './cloud-values';
 import { shown } from './show';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
@@ -118,7 +119,7 @@ export class CloudClient {
     const { endpoint, params } = this.validate(name, call.params);
     const query = new URLSearchParams();
     if (endpoint.device !== 'none') {
-      const id = call.deviceId?.trim();
+      const id = checkDeviceId(call.deviceId);
       if (!id) throw new NoDevice(name);
       query.set(endpoint.device, id);
     }

@@ -70,6 +70,29 @@ describe('cloud client', () => {
     assert.equal(budget.rateLimit.remaining, 1000);
   });
 
+  it('refuses oversized, impossible or malformed values before anything is sent or spent', async () => {
+    const huge = 'x'.repeat(200 * 1024);
+    const bad: Array<[string, { deviceId?: string; params?: Record<string, unknown> }]> = [
+      ['ocpp_addr', { deviceId: 'D', params: { value: `ws://${huge}` } }],
+      ['inverter_ip', { deviceId: 'D', params: { value: '999.999.999.999' } }],
+      ['inverter_ip', { deviceId: 'D', params: { value: '192.168.1.256' } }],
+      ['stadistic/device', { deviceId: 'D', params: { chargeDateStart: '2026-02-31', chargeDateEnd: '2026-03-01' } }],
+      ['stadistic/global/me', { params: { endChargeDateStart: '2026-13-01' } }],
+      ['personalicepower/v2/get', { deviceId: 'D', params: { updateAt: `2026-10-27T10:00:00Z${' '.repeat(1000)}junk` } }],
+      ['reboot', { deviceId: 'D'.repeat(300 * 1024) }],
+      ['reboot', { deviceId: 'DEV 1?x=1' }],
+    ];
+    for (const [name, call] of bad) {
+      await assert.rejects(client.call(name, call), { code: 'INVALID_INPUT' }, `${name} ${JSON.stringify(call).slice(0, 80)}`);
+    }
+    assert.equal(seen.length, 0, 'nothing sent');
+    assert.equal(budget.rateLimit.remaining, 1000, 'nothing spent');
+    await client.call('inverter_ip', { deviceId: 'TRYDAN-0001', params: { value: '192.168.1.255' } });
+    answer = () => ({ status: 200, body: '[]' });
+    await client.call('stadistic/device', { deviceId: 'D', params: { chargeDateStart: '2024-02-29', chargeDateEnd: '2026-12-31' } });
+    assert.equal(seen.length, 2);
+  });
+
   it('never turns an empty or odd value into 0 or 1', async () => {
     for (const [command, value] of [['locked', ''], ['locked', null], ['set_rfid', ' '], ['maxpower', null], ['inst_type', []], ['intensity', true], ['language', '']] as const) {
       await assert.rejects(client.call(command, { deviceId: 'D', params: { value } }), { code: 'INVALID_INPUT' }, `${command} ${JSON.stringify(value)}`);
