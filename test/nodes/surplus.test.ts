@@ -233,8 +233,8 @@ describe('v2c-surplus through the runtime', function () {
       const decisions = collect('decisions');
       await meter(5, 400);
       assert.deepEqual(commands[0]!.payload, { PauseDynamic: 1, Paused: 1 });
-      await meter(480, -3000); // 3 kW offer the default start energy (345 Wh) in about 7 minutes
-      assert.deepEqual(commands[1]!.payload, { Intensity: 13, Paused: 0 }, 'the current first, then resume');
+      await meter(480, -3000); // 3 kW of export: started after the 20 s start delay, the surplus smoothed up to about 2.8 kW
+      assert.deepEqual(commands[1]!.payload, { Intensity: 12, Paused: 0 }, 'the current first, then resume');
       assert.equal(commands[1]!.topic, 'v2c-surplus');
       assert.equal(reports(decisions).at(-1)!.state, 'charging');
       assert.equal(decisions.length, 485, 'one decision for every reading');
