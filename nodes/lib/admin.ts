@@ -5,13 +5,14 @@
 
 import type { NodeAPI } from 'node-red';
 import { acquireBudget, releaseBudget } from '../../src/coordinator/budget-registry';
+import { acquireCharger, releaseCharger } from '../../src/coordinator/charger-registry';
+import type { Coordinator } from '../../src/coordinator/coordinator';
 import { DEFAULT_CLOUD_URL, endpointCatalogue } from '../../src/trydan/cloud-catalogue';
 import { CloudClient } from '../../src/trydan/cloud-client';
 import { checkCloudUrl } from '../../src/trydan/cloud-url';
 import type { Pairing } from '../../src/trydan/cloud-reply';
 import { TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
-import { LanClient } from '../../src/trydan/lan-client';
 import type { V2cConfigNode } from './config-node';
 import { ledgerStore } from './ledger-store';
 
@@ -78,24 +79,27 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
       });
   });
 
-  // Is there a Trydan at the address typed in the dialog? One /RealTimeData, nothing else.
+  // Is there a Trydan at the address typed in the dialog? One /RealTimeData, nothing else,
+  // through the charger's own queue: shared with the config nodes using that address, or
+  // registered for the check's duration so a deploy meanwhile shares it too.
   RED.httpAdmin.post('/v2c-trydan/probe', RED.auth.needsPermission('v2c-config.write'), (req, res) => {
     const host = typeof (req.body as Body)?.host === 'string' ? String((req.body as Body).host) : '';
-    let lan: LanClient;
+    const check = {};
+    let coordinator: Coordinator;
     try {
-      lan = new LanClient({ host, timeoutMs: 5000 });
+      coordinator = acquireCharger(host, check);
     } catch (err) {
       const { status, body: out } = failure(err);
       res.status(status).json(out);
       return;
     }
-    lan
-      .realtime()
+    coordinator
+      .refresh()
       .then((r) => res.json({ ID: r.ID ?? '', FirmwareVersion: r.FirmwareVersion ?? '', ChargeState: r.ChargeState }))
       .catch((err: unknown) => {
         const { status, body: out } = failure(err);
         res.status(status).json(out);
       })
-      .finally(() => void lan.close());
+      .finally(() => void releaseCharger(host, check));
   });
 }

@@ -34,3 +34,14 @@ export function cadenceFrom(input: Partial<Record<keyof CadenceSettings, unknown
     maxBackoff: num(input.maxBackoff, DEFAULT_CADENCE.maxBackoff),
   };
 }
+
+/** The cadence for a charger shared by several config nodes: the fastest each one asks for. */
+export function fastestCadence(all: ReadonlyArray<CadenceSettings | undefined>): CadenceSettings {
+  const given = all.filter((c): c is CadenceSettings => c !== undefined);
+  if (given.length === 0) return DEFAULT_CADENCE;
+  return {
+    pollInterval: Math.min(...given.map((c) => c.pollInterval)),
+    idleInterval: Math.min(...given.map((c) => c.idleInterval)),
+    maxBackoff: Math.min(...given.map((c) => c.maxBackoff)),
+  };
+}

@@ -1,4 +1,4 @@
-// One Coordinator per config node: it owns the charger's LAN client, polls only while a
+// One Coordinator per charger (charger-registry.ts shares it): it owns the charger's LAN client, polls only while a
 // node wants telemetry (one request per interval however many listen), runs every LAN
 // request through one queue (writes before polls, one keyword's queued writes collapsed
 // to the latest value), verifies writes by reading back, and tells every node its status.
@@ -53,7 +53,7 @@ const SETTLE_MS = 1000;
 export class Coordinator {
   private readonly lan: ChargerApi;
   private readonly clock: Clock;
-  private readonly cadence: CadenceSettings;
+  private cadence: CadenceSettings;
   private readonly listeners = new Set<Listener>();
   private readonly pendingWrites = new Map<string, PendingWrite>();
   private pollWaiters: Waiter<Reading>[] = [];
@@ -71,6 +71,11 @@ export class Coordinator {
     this.lan = options.lan;
     this.clock = options.clock ?? systemClock;
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
+  }
+
+  /** Takes effect from the next scheduled poll (a shared charger follows its fastest user). */
+  setCadence(cadence: CadenceSettings): void {
+    this.cadence = cadence;
   }
 
   get status(): ChargerStatus {
