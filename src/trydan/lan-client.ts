@@ -6,6 +6,7 @@ import { Client, type Dispatcher } from 'undici';
 import { type Clock, sleep, systemClock } from './clock';
 import { DeviceUnreachable, InvalidResponse, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
+import { LanPacing } from './lan-pacing';
 import { type Reading, parseRealtime } from './telemetry';
 
 export interface LanClientOptions {
@@ -35,13 +36,13 @@ const RETRYABLE_CODES = new Set([
 
 export class LanClient {
   readonly origin: string;
-  private readonly gapMs: number;
   private readonly timeoutMs: number;
+  /** When the charger is free for the next request (lan-pacing.ts). */
+  private readonly pacing: LanPacing;
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private tail: Promise<unknown> = Promise.resolve();
-  private lastEnd = -Infinity;
   private closed = false;
   /** False once /read/ answered 404 on two separate occasions, each retried (2.3.20 has no /read/). */
   readSupported = true;
@@ -49,8 +50,8 @@ export class LanClient {
 
   constructor(options: LanClientOptions) {
     this.origin = hostToOrigin(options.host);
-    this.gapMs = options.gapMs ?? 150;
     this.timeoutMs = options.timeoutMs ?? 8000;
+    this.pacing = new LanPacing(options.gapMs ?? 150, this.timeoutMs);
     this.clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
@@ -123,13 +124,16 @@ export class LanClient {
 
   private async once(path: string): Promise<Answer> {
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
-    const wait = this.lastEnd + this.gapMs - this.clock.now();
+    const wait = this.pacing.waitMs(this.clock.now());
     if (wait > 0) await sleep(this.clock, wait);
     try {
       const res = await this.dispatcher.request({ origin: this.origin, path, method: 'GET' });
-      return { status: res.statusCode, body: await res.body.text() };
-    } finally {
-      this.lastEnd = this.clock.now();
+      const answer = { status: res.statusCode, body: await res.body.text() };
+      this.pacing.answered(this.clock.now(), answer.status);
+      return answer;
+    } catch (err) {
+      this.pacing.failed(this.clock.now(), (err as { code?: string } | null)?.code);
+      throw err;
     }
   }
 }

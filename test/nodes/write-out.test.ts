@@ -131,6 +131,19 @@ describe('v2c-write-out through the runtime', function () {
     assert.deepEqual(state, { Intensity: 6, Paused: 0 });
   });
 
+  it('verifies a write on a charger that needs 200 ms between requests (404 when sooner)', async () => {
+    await helper.load(nodes, flow());
+    const written = collect('written');
+    const caught = collect('caught');
+    await waitFor('first reading', () => sim.requests.length > 0);
+    sim.setFault({ minGapMs: 200 });
+    helper.getNode('w').receive({ payload: { Intensity: 11 } } as never);
+    await waitFor('the answer', () => written[0] ?? caught[0], 10_000);
+    assert.deepEqual(caught.map((c) => c.error?.message), []);
+    assert.deepEqual(written[0]!.payload, { Intensity: 11 });
+    assert.equal(written[0]!.unverified, undefined, 'read back and confirmed');
+  });
+
   it('never overlaps requests, even with a burst of writes while polling', async () => {
     await helper.load(nodes, flow({}, { pollInterval: 1, idleInterval: 1 }));
     const written = collect('written');
