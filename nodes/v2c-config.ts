@@ -6,7 +6,6 @@
 
 import type { NodeAPI, NodeDef } from 'node-red';
 import { acquireBudget, releaseBudget } from '../src/coordinator/budget-registry';
-import { cadenceFrom } from '../src/coordinator/cadence';
 import { ChargerLink } from '../src/coordinator/charger-link';
 import { type CloudBudget } from '../src/coordinator/cloud-budget';
 import type { Listener } from '../src/coordinator/coordinator';
@@ -75,13 +74,13 @@ export = function (RED: NodeAPI): void {
     const link = new ChargerLink({
       host,
       deviceId: String(config.deviceId ?? ''),
-      cadence: cadenceFrom(config),
+      cadence: config,
       ...(budget && cloud ? { cloud: { client: cloud, budget } } : {}),
       ...(cloudProblem ? { cloudProblem } : {}),
       watch: logTransitions,
     });
-    // A bad address is reported once, on every user node, and nothing is sent anywhere.
-    if (host && link.problem) this.error(RED._('v2c-config.errors.badHost', { error: link.problem }));
+    // A bad address or interval is reported once, on every user node, and nothing is sent anywhere.
+    if ((host || cloud) && link.problem) this.error(RED._('v2c-config.errors.badSettings', { error: link.problem }));
 
     this.cloudUrl = cloudUrl;
     this.transport = link.transport;

@@ -5,6 +5,7 @@
 
 import type { NodeAPI } from 'node-red';
 import { acquireBudget, releaseBudget } from '../../src/coordinator/budget-registry';
+import { cadenceLimits } from '../../src/coordinator/cadence';
 import { acquireCharger, releaseCharger } from '../../src/coordinator/charger-registry';
 import type { Coordinator } from '../../src/coordinator/coordinator';
 import { DEFAULT_CLOUD_URL, endpointCatalogue } from '../../src/trydan/cloud-catalogue';
@@ -32,6 +33,10 @@ function failure(err: unknown): { status: number; body: { error: string; code?: 
 export function registerAdminEndpoints(RED: NodeAPI): void {
   RED.httpAdmin.get('/v2c-trydan/keywords', RED.auth.needsPermission('v2c-write-out.read'), (_req, res) => {
     res.json(keywordCatalogue());
+  });
+
+  RED.httpAdmin.get('/v2c-trydan/cadence', RED.auth.needsPermission('v2c-config.read'), (_req, res) => {
+    res.json(cadenceLimits());
   });
 
   RED.httpAdmin.get('/v2c-trydan/endpoints', RED.auth.needsPermission('v2c-cloud-command.read'), (_req, res) => {

@@ -10,7 +10,7 @@ import { Closed, InvalidInput } from '../trydan/errors';
 import { hostToOrigin } from '../trydan/host';
 import type { Reading } from '../trydan/telemetry';
 import { acquireCharger, releaseCharger } from './charger-registry';
-import type { CadenceSettings } from './cadence';
+import { type CadenceSettings, cadenceFrom } from './cadence';
 import type { CloudBudget } from './cloud-budget';
 import { CloudCharger } from './cloud-charger';
 import { Coordinator, type Listener, type WriteResult } from './coordinator';
@@ -21,7 +21,8 @@ export interface LinkOptions {
   host: string;
   /** The cloud device ID set in the node ('' = the charger's own ID, else the only pairing). */
   deviceId: string;
-  cadence: CadenceSettings;
+  /** The node's cadence settings as typed (checked here against cadence.ts's bounds). */
+  cadence: Partial<Record<keyof CadenceSettings, unknown>>;
   /** The cloud, when there is a key and a usable URL. */
   cloud?: { client: CloudClient; budget: CloudBudget };
   /** Why there is no cloud although a key was given (a bad URL), to say so when it is needed. */
@@ -35,6 +36,7 @@ export class ChargerLink {
   /** Why this link can do nothing (bad address, nothing configured); undefined when usable. */
   readonly problem: string | undefined;
   private readonly options: LinkOptions;
+  private readonly cadence: CadenceSettings | undefined;
   private readonly subscribers = new Map<Listener, () => void>();
   private coordinator: Coordinator | undefined;
   private unwatch: (() => void) | undefined;
@@ -45,7 +47,15 @@ export class ChargerLink {
   constructor(options: LinkOptions) {
     this.options = options;
     this.transport = options.host ? 'lan' : options.cloud ? 'cloud' : 'none';
-    this.problem = this.findProblem();
+    let cadence: CadenceSettings | undefined;
+    let cadenceProblem: string | undefined;
+    try {
+      cadence = cadenceFrom(options.cadence);
+    } catch (err) {
+      cadenceProblem = (err as Error).message;
+    }
+    this.cadence = cadence;
+    this.problem = this.findProblem() ?? cadenceProblem;
   }
 
   get lastReading(): Reading | undefined {
@@ -111,7 +121,8 @@ export class ChargerLink {
 
   private open(): Coordinator {
     if (this.coordinator) return this.coordinator;
-    const { host, cadence, cloud, watch } = this.options;
+    const { host, cloud, watch } = this.options;
+    const cadence = this.cadence!;
     this.coordinator = host
       ? acquireCharger(host, this, { cadence })
       : new Coordinator({

@@ -6,7 +6,7 @@
 import { type Clock, sleep, systemClock } from '../trydan/clock';
 import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
 import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
-import { type CadenceSettings, DEFAULT_CADENCE, backoffDelay, nextPollDelay } from './cadence';
+import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, nextPollDelay } from './cadence';
 import type { ChargerStatus } from './status';
 import { type QueuedWrite, WriteQueue } from './write-queue';
 
@@ -319,10 +319,11 @@ export class Coordinator {
   private schedule(ms: number): void {
     this.cancelTimer();
     if (this.closed || (this.telemetryListeners() === 0 && this.current.state !== 'offline')) return;
+    // Past the limit setTimeout fires at once: a cloud pace of days must not become a loop.
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.requestPoll();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
   }
 
   private cancelTimer(): void {

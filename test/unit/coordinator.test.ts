@@ -28,6 +28,15 @@ describe('Coordinator', () => {
     return { readings, statuses, stop };
   };
 
+  it('never asks setTimeout for more than it can wait (a cloud pace of weeks is not a loop)', async () => {
+    const slow = Object.assign(new FakeLan(clock), { minPollDelay: () => 3e9 });
+    const c = new Coordinator({ lan: slow, clock: clock as unknown as Clock });
+    c.subscribe({ telemetry: () => undefined });
+    await clock.tickAsync(10_000);
+    assert.equal(slow.count('RealTimeData'), 1);
+    await c.close();
+  });
+
   it('does not poll while no node wants telemetry', async () => {
     coordinator.subscribe({ status: () => undefined });
     await clock.tickAsync(120_000);
