@@ -5,7 +5,7 @@
 // (with the quota state added) and the log; the connection life cycle lives in the link.
 
 import type { NodeAPI, NodeDef } from 'node-red';
-import { acquireBudget, releaseBudget } from '../src/coordinator/budget-registry';
+import { acquireBudget, cloudPace, releaseBudget } from '../src/coordinator/budget-registry';
 import { ChargerLink } from '../src/coordinator/charger-link';
 import { type CloudBudget } from '../src/coordinator/cloud-budget';
 import type { Listener } from '../src/coordinator/coordinator';
@@ -75,7 +75,7 @@ export = function (RED: NodeAPI): void {
       host,
       deviceId: String(config.deviceId ?? ''),
       cadence: config,
-      ...(budget && cloud ? { cloud: { client: cloud, budget } } : {}),
+      ...(budget && cloud ? { cloud: { client: cloud, budget, pace: cloudPace(apiKey, cloudUrl, String(config.deviceId ?? '')) } } : {}),
       ...(cloudProblem ? { cloudProblem } : {}),
       watch: logTransitions,
     });

@@ -11,6 +11,7 @@ import { hostToOrigin } from '../trydan/host';
 import type { Reading } from '../trydan/telemetry';
 import { acquireCharger, releaseCharger } from './charger-registry';
 import { type CadenceSettings, cadenceFrom } from './cadence';
+import type { CloudPace } from './budget-registry';
 import type { CloudBudget } from './cloud-budget';
 import { CloudCharger } from './cloud-charger';
 import { Coordinator, type Listener, type WriteResult } from './coordinator';
@@ -23,8 +24,8 @@ export interface LinkOptions {
   deviceId: string;
   /** The node's cadence settings as typed (checked here against cadence.ts's bounds). */
   cadence: Partial<Record<keyof CadenceSettings, unknown>>;
-  /** The cloud, when there is a key and a usable URL. */
-  cloud?: { client: CloudClient; budget: CloudBudget };
+  /** The cloud, when there is a key and a usable URL; `pace` keeps telemetry calls apart across redeploys. */
+  cloud?: { client: CloudClient; budget: CloudBudget; pace?: CloudPace };
   /** Why there is no cloud although a key was given (a bad URL), to say so when it is needed. */
   cloudProblem?: string;
   /** Sees every status of the charger while the link has users (for the log). */
@@ -67,8 +68,9 @@ export class ChargerLink {
     if (this.problem) throw new InvalidInput([this.problem]);
     if (this.closed) throw new Closed();
     const coordinator = this.open();
-    this.subscribers.set(listener, coordinator.subscribe(listener));
+    // Counted as a poller first, so the pace the coordinator asks for counts this charger.
     if (listener.telemetry && this.transport === 'cloud') this.options.cloud!.budget.pollers.add(this);
+    this.subscribers.set(listener, coordinator.subscribe(listener));
     return () => this.unsubscribe(listener);
   }
 
@@ -126,7 +128,11 @@ export class ChargerLink {
     this.coordinator = host
       ? acquireCharger(host, this, { cadence })
       : new Coordinator({
-          lan: new CloudCharger({ call: (name, call) => this.cloudCall(name, call), pollInterval: () => cloud!.budget.pollInterval() }),
+          lan: new CloudCharger({
+            call: (name, call) => this.cloudCall(name, call),
+            pollInterval: () => cloud!.budget.pollInterval(),
+            ...(cloud!.pace ? { pace: cloud!.pace } : {}),
+          }),
           cadence,
         });
     if (watch) this.unwatch = this.coordinator.subscribe({ status: watch });

@@ -21,6 +21,8 @@ export interface ChargerApi {
   readonly verifiesWrites?: boolean;
   /** The shortest wait between polls this transport allows (the cloud's quota pace). */
   minPollDelay?(): number;
+  /** How long the first poll must wait (the cloud's pace, kept from before a redeploy). */
+  pollWait?(): number;
 }
 
 export interface Listener {
@@ -97,7 +99,9 @@ export class Coordinator {
     listener.status?.(this.current);
     if (listener.telemetry && this.telemetryListeners() === 1) {
       this.setStatus({ state: 'connecting' });
-      this.requestPoll();
+      const wait = this.lan.pollWait?.() ?? 0;
+      if (wait > 0) this.schedule(wait);
+      else this.requestPoll();
     }
     return () => {
       this.listeners.delete(listener);
