@@ -113,6 +113,8 @@ function writeSettings(port) {
     externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpdate: false, allowUpload: false } },
     editorTheme: { tours: false, page: { title: 'V2C Trydan demo' } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
+    // The config dialog's Check and "Find my chargers" may reach the simulator on 127.0.0.1.
+    v2cConfigAllowLoopback: true,
   };
   const text = `// Written by scripts/demo.js at every start; edit that script instead.\nmodule.exports = ${JSON.stringify(settings, null, 2)};\n`;
   fs.writeFileSync(path.join(userDir, 'settings.js'), text);

@@ -40,3 +40,30 @@ export function releaseBudget(apiKey: string, cloudUrl: string, user: object): v
   entry.budget.pollers.delete(user);
   if (entry.users.size === 0) entries.delete(id);
 }
+
+/**
+ * When a cloud-only charger last had its telemetry asked for. A redeploy makes a new config
+ * node, coordinator and even budget (the last user released it), so the pace between
+ * telemetry calls lives here, per key, cloud and device as configured, and outlives them:
+ * 20 redeploys in 10 s make one call, not 20. Entries a day old are forgotten.
+ */
+export interface CloudPace {
+  readonly lastPollAt: number | undefined;
+  polled(at: number): void;
+}
+
+const DAY_MS = 86_400_000;
+const lastPolls = new Map<string, number>();
+
+export function cloudPace(apiKey: string, cloudUrl: string, deviceId: string): CloudPace {
+  const id = `${keyId(apiKey, cloudUrl)}\n${deviceId.trim()}`;
+  return {
+    get lastPollAt() {
+      return lastPolls.get(id);
+    },
+    polled(at: number) {
+      for (const [key, when] of lastPolls) if (at - when > DAY_MS) lastPolls.delete(key);
+      lastPolls.set(id, at);
+    },
+  };
+}

@@ -1,5 +1,7 @@
 // When to poll next: pure arithmetic, kept apart so it reads like the rule it is.
 
+import { InvalidInput } from '../trydan/errors';
+
 export interface CadenceSettings {
   /** Seconds between polls while a car is connected. */
   pollInterval: number;
@@ -22,15 +24,51 @@ export function backoffDelay(s: CadenceSettings, failures: number): number {
   return Math.min(seconds, s.maxBackoff) * 1000;
 }
 
-/** Settings from a config node, clamped to what makes sense (1 s and up). */
+/**
+ * The bounds of each setting: one table for the runtime's check and the editor's validator
+ * (served by an admin endpoint). An hour at most keeps every timer far below setTimeout's
+ * limit (2^31-1 ms, about 24.8 days), past which Node fires at once and polls in a loop.
+ */
+export const CADENCE_LIMITS = {
+  pollInterval: { min: 1, max: 3600, unit: 's', label: 'poll interval' },
+  idleInterval: { min: 1, max: 3600, unit: 's', label: 'idle poll interval' },
+  maxBackoff: { min: 1, max: 3600, unit: 's', label: 'longest backoff' },
+} as const satisfies Record<keyof CadenceSettings, { min: number; max: number; unit: 's'; label: string }>;
+
+/** The longest delay setTimeout takes as it is. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Settings from a config node: empty means the default; anything else out of bounds is refused with every problem named. */
 export function cadenceFrom(input: Partial<Record<keyof CadenceSettings, unknown>>): CadenceSettings {
-  const num = (v: unknown, fallback: number): number => {
-    const n = Number(v);
-    return v === '' || v === undefined || v === null || !Number.isFinite(n) ? fallback : Math.max(1, n);
-  };
+  const problems: string[] = [];
+  const out = { ...DEFAULT_CADENCE };
+  for (const key of Object.keys(CADENCE_LIMITS) as Array<keyof CadenceSettings>) {
+    const v = Object.hasOwn(input, key) ? input[key] : undefined;
+    if (v === '' || v === undefined || v === null) continue;
+    const { min, max, unit, label } = CADENCE_LIMITS[key];
+    const n = typeof v === 'number' || typeof v === 'string' ? Number(v) : NaN;
+    if (!Number.isFinite(n)) problems.push(`${label} ${JSON.stringify(String(v).slice(0, 20))} is not a number of seconds`);
+    else if (n < min || n > max) problems.push(`${label} ${n} ${unit} is out of range; expected ${min}..${max} ${unit}`);
+    else out[key] = n;
+  }
+  if (problems.length) throw new InvalidInput(problems);
+  return out;
+}
+
+/** The bounds as the editor gets them. */
+export function cadenceLimits(): Record<keyof CadenceSettings, { min: number; max: number; unit: string }> {
+  const table = {} as Record<keyof CadenceSettings, { min: number; max: number; unit: string }>;
+  for (const [key, { min, max, unit }] of Object.entries(CADENCE_LIMITS)) table[key as keyof CadenceSettings] = { min, max, unit };
+  return table;
+}
+
+/** The cadence for a charger shared by several config nodes: the fastest each one asks for. */
+export function fastestCadence(all: ReadonlyArray<CadenceSettings | undefined>): CadenceSettings {
+  const given = all.filter((c): c is CadenceSettings => c !== undefined);
+  if (given.length === 0) return DEFAULT_CADENCE;
   return {
-    pollInterval: num(input.pollInterval, DEFAULT_CADENCE.pollInterval),
-    idleInterval: num(input.idleInterval, DEFAULT_CADENCE.idleInterval),
-    maxBackoff: num(input.maxBackoff, DEFAULT_CADENCE.maxBackoff),
+    pollInterval: Math.min(...given.map((c) => c.pollInterval)),
+    idleInterval: Math.min(...given.map((c) => c.idleInterval)),
+    maxBackoff: Math.min(...given.map((c) => c.maxBackoff)),
   };
 }

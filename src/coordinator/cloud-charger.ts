@@ -3,26 +3,36 @@
 // the endpoints that can set LAN keywords. Telemetry is a background call, paced by the
 // account's budget; writes are the user's and may use the reserve.
 
+import { type Clock, systemClock } from '../trydan/clock';
 import { CLOUD_WRITES } from '../trydan/cloud-catalogue';
 import type { CloudCall, CloudResult } from '../trydan/cloud-client';
 import { InvalidInput } from '../trydan/errors';
 import { own } from '../trydan/own';
 import type { Reading } from '../trydan/telemetry';
+import type { CloudPace } from './budget-registry';
 import type { ChargerApi } from './coordinator';
 
 export interface CloudAccess {
   call(endpoint: string, call: CloudCall): Promise<CloudResult>;
   /** Milliseconds between telemetry calls so the account stays within its quota. */
   pollInterval(): number;
+  /** When this charger's telemetry was last asked for, kept across redeploys (budget-registry.ts). */
+  pace?: CloudPace;
+  clock?: Clock;
 }
 
 export class CloudCharger implements ChargerApi {
   /** A read-back would cost another cloud call: writes count as done when the cloud accepts them. */
   readonly verifiesWrites = false;
 
-  constructor(private readonly cloud: CloudAccess) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly cloud: CloudAccess) {
+    this.clock = cloud.clock ?? systemClock;
+  }
 
   async realtime(priority: 'user' | 'background' = 'background'): Promise<Reading> {
+    this.cloud.pace?.polled(this.clock.now());
     const result = await this.cloud.call('currentstatecharge', { priority });
     return result.payload as Reading;
   }
@@ -42,6 +52,11 @@ export class CloudCharger implements ChargerApi {
 
   minPollDelay(): number {
     return this.cloud.pollInterval();
+  }
+
+  pollWait(): number {
+    const last = this.cloud.pace?.lastPollAt;
+    return last === undefined ? 0 : Math.max(0, last + this.cloud.pollInterval() - this.clock.now());
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,14 @@
-// One Coordinator per config node: it owns the charger's LAN client, polls only while a
+// One Coordinator per charger (charger-registry.ts shares it): it owns the charger's LAN client, polls only while a
 // node wants telemetry (one request per interval however many listen), runs every LAN
-// request through one queue (writes before polls, one keyword's queued writes collapsed
-// to the latest value), verifies writes by reading back, and tells every node its status.
+// request through one queue (writes before polls, queued writes coalesced as write-queue.ts
+// says, keeping each message's order), verifies writes by reading back, and tells every node its status.
 
 import { type Clock, sleep, systemClock } from '../trydan/clock';
 import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
 import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
-import { type CadenceSettings, DEFAULT_CADENCE, backoffDelay, nextPollDelay } from './cadence';
+import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, nextPollDelay } from './cadence';
 import type { ChargerStatus } from './status';
+import { type QueuedWrite, WriteQueue } from './write-queue';
 
 /** What the coordinator needs of a charger: the LanClient, the cloud (CloudCharger), or a fake in tests. */
 export interface ChargerApi {
@@ -20,6 +21,8 @@ export interface ChargerApi {
   readonly verifiesWrites?: boolean;
   /** The shortest wait between polls this transport allows (the cloud's quota pace). */
   minPollDelay?(): number;
+  /** How long the first poll must wait (the cloud's pace, kept from before a redeploy). */
+  pollWait?(): number;
 }
 
 export interface Listener {
@@ -42,9 +45,12 @@ interface Waiter<T> {
   requester?: Listener;
 }
 
+type WriteWaiter = Waiter<{ value: number; verified: boolean }>;
+
+/** A keyword written in this batch: its last value sent, and every caller waiting for it. */
 interface PendingWrite {
   value: number;
-  waiters: Waiter<{ value: number; verified: boolean }>[];
+  waiters: WriteWaiter[];
 }
 
 /** How long to wait before the second read-back when the first did not show a write. */
@@ -53,9 +59,9 @@ const SETTLE_MS = 1000;
 export class Coordinator {
   private readonly lan: ChargerApi;
   private readonly clock: Clock;
-  private readonly cadence: CadenceSettings;
+  private cadence: CadenceSettings;
   private readonly listeners = new Set<Listener>();
-  private readonly pendingWrites = new Map<string, PendingWrite>();
+  private readonly pendingWrites = new WriteQueue<WriteWaiter>();
   private pollWaiters: Waiter<Reading>[] = [];
   /** Callers whose request is on the wire now; close() must not leave them hanging. */
   private readonly active = new Set<Waiter<never>>();
@@ -73,6 +79,11 @@ export class Coordinator {
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
   }
 
+  /** Takes effect from the next scheduled poll (a shared charger follows its fastest user). */
+  setCadence(cadence: CadenceSettings): void {
+    this.cadence = cadence;
+  }
+
   get status(): ChargerStatus {
     return this.current;
   }
@@ -88,7 +99,9 @@ export class Coordinator {
     listener.status?.(this.current);
     if (listener.telemetry && this.telemetryListeners() === 1) {
       this.setStatus({ state: 'connecting' });
-      this.requestPoll();
+      const wait = this.lan.pollWait?.() ?? 0;
+      if (wait > 0) this.schedule(wait);
+      else this.requestPoll();
     }
     return () => {
       this.listeners.delete(listener);
@@ -109,25 +122,21 @@ export class Coordinator {
   }
 
   /**
-   * Writes validated values. Resolves once the charger answered OK and a read-back shows
-   * them; a later write of the same keyword queued meanwhile wins, and both callers learn
-   * the value that was actually set.
+   * Writes validated values, in the order given. Resolves once the charger answered OK and a
+   * read-back shows them; when a later write of the same keyword is sent in the same batch,
+   * or overtakes this one in the queue, both callers learn the value that was actually set.
    */
   async write(values: Record<string, number>): Promise<WriteResult> {
     if (this.closed) throw new Closed();
     const entries = Object.entries(values);
+    const message: Array<{ keyword: string; value: number; waiter: WriteWaiter }> = [];
     const outcomes = entries.map(
       ([keyword, value]) =>
         new Promise<{ value: number; verified: boolean }>((resolve, reject) => {
-          const pending = this.pendingWrites.get(keyword);
-          if (pending) {
-            pending.value = value;
-            pending.waiters.push({ resolve, reject });
-          } else {
-            this.pendingWrites.set(keyword, { value, waiters: [{ resolve, reject }] });
-          }
+          message.push({ keyword, value, waiter: { resolve, reject } });
         }),
     );
+    this.pendingWrites.add(message);
     this.kick();
     const settled = await Promise.all(outcomes);
     const result: WriteResult = { values: {}, unverified: [] };
@@ -145,8 +154,7 @@ export class Coordinator {
     this.closed = true;
     this.cancelTimer();
     const err = new Closed();
-    for (const p of this.pendingWrites.values()) p.waiters.forEach((w) => w.reject(err));
-    this.pendingWrites.clear();
+    for (const p of this.pendingWrites.take()) p.waiters.forEach((w) => w.reject(err));
     this.pollWaiters.forEach((w) => w.reject(err));
     this.pollWaiters = [];
     this.active.forEach((w) => w.reject(err));
@@ -180,9 +188,7 @@ export class Coordinator {
     try {
       while (!this.closed) {
         if (this.pendingWrites.size > 0) {
-          const batch = new Map(this.pendingWrites);
-          this.pendingWrites.clear();
-          await this.runWrites(batch);
+          await this.runWrites(this.pendingWrites.take());
         } else if (this.pollRequested) {
           this.pollRequested = false;
           await this.runPoll();
@@ -212,8 +218,8 @@ export class Coordinator {
     }
   }
 
-  private async runWrites(batch: Map<string, PendingWrite>): Promise<void> {
-    const waiters = [...batch.values()].flatMap((p) => p.waiters);
+  private async runWrites(batch: QueuedWrite<WriteWaiter>[]): Promise<void> {
+    const waiters = batch.flatMap((p) => p.waiters);
     waiters.forEach((w) => this.active.add(w));
     try {
       await this.writeAndVerify(batch);
@@ -222,10 +228,11 @@ export class Coordinator {
     }
   }
 
-  private async writeAndVerify(batch: Map<string, PendingWrite>): Promise<void> {
+  private async writeAndVerify(batch: QueuedWrite<WriteWaiter>[]): Promise<void> {
     const written = new Map<string, PendingWrite>();
     let unreachable: DeviceUnreachable | undefined;
-    for (const [keyword, pending] of batch) {
+    for (const pending of batch) {
+      const keyword = pending.keyword;
       // Once the charger stopped answering, the rest is not sent: each try would hold the
       // queue for a timeout, and a write that lands after its caller heard "failed" misleads.
       if (unreachable) {
@@ -234,7 +241,9 @@ export class Coordinator {
       }
       try {
         await this.lan.write(keyword, pending.value);
-        written.set(keyword, pending);
+        // A keyword written twice in a batch is verified at its last value, for all its callers.
+        const earlier = written.get(keyword);
+        written.set(keyword, { value: pending.value, waiters: [...(earlier?.waiters ?? []), ...pending.waiters] });
       } catch (err) {
         if (this.closed) return;
         if (err instanceof DeviceUnreachable) {
@@ -314,10 +323,11 @@ export class Coordinator {
   private schedule(ms: number): void {
     this.cancelTimer();
     if (this.closed || (this.telemetryListeners() === 0 && this.current.state !== 'offline')) return;
+    // Past the limit setTimeout fires at once: a cloud pace of days must not become a loop.
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.requestPoll();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
   }
 
   private cancelTimer(): void {

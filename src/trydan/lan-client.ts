@@ -7,6 +7,7 @@ import { type Clock, sleep, systemClock } from './clock';
 import { boundedRequest } from './bounded-request';
 import { DeviceUnreachable, InvalidResponse, TrydanError, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
+import { LanPacing } from './lan-pacing';
 import { type Reading, parseRealtime } from './telemetry';
 
 export interface LanClientOptions {
@@ -42,14 +43,14 @@ const RETRYABLE_CODES = new Set([
 
 export class LanClient {
   readonly origin: string;
-  private readonly gapMs: number;
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
+  /** When the charger is free for the next request (lan-pacing.ts). */
+  private readonly pacing: LanPacing;
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private tail: Promise<unknown> = Promise.resolve();
-  private lastEnd = -Infinity;
   private closed = false;
   /** False once /read/ answered 404 on two separate occasions, each retried (2.3.20 has no /read/). */
   readSupported = true;
@@ -57,9 +58,9 @@ export class LanClient {
 
   constructor(options: LanClientOptions) {
     this.origin = hostToOrigin(options.host);
-    this.gapMs = options.gapMs ?? 150;
     this.timeoutMs = options.timeoutMs ?? 8000;
     this.maxBodyBytes = options.maxBodyBytes ?? LAN_MAX_BODY_BYTES;
+    this.pacing = new LanPacing(options.gapMs ?? 150, this.timeoutMs);
     this.clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
@@ -132,7 +133,7 @@ export class LanClient {
 
   private async once(path: string): Promise<Answer> {
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
-    const wait = this.lastEnd + this.gapMs - this.clock.now();
+    const wait = this.pacing.waitMs(this.clock.now());
     if (wait > 0) await sleep(this.clock, wait);
     try {
       const reply = await boundedRequest(
@@ -140,9 +141,11 @@ export class LanClient {
         { origin: this.origin, path, method: 'GET' },
         { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'charger', clock: this.clock },
       );
+      this.pacing.answered(this.clock.now(), reply.status);
       return { status: reply.status, body: reply.body };
-    } finally {
-      this.lastEnd = this.clock.now();
+    } catch (err) {
+      this.pacing.failed(this.clock.now(), (err as { code?: string } | null)?.code);
+      throw err;
     }
   }
 }

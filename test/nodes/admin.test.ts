@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TrydanSimulator } from '../../src/sim';
 import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
 import { WRITABLE_KEYWORDS } from '../../src/trydan/keywords';
@@ -12,6 +14,8 @@ describe('admin endpoints for the editor', () => {
 
   beforeEach(async () => {
     ({ sim, host, cloudUrl, apiKey } = await startSim({ cloud: true }));
+    // The simulator is on loopback, which the editor's Check refuses unless this setting allows it.
+    helper.settings({ v2cConfigAllowLoopback: true });
     await helper.startServer();
     await helper.load(nodes, [config(host, { cloudUrl })], { cfg: { apiKey } });
   });
@@ -19,6 +23,7 @@ describe('admin endpoints for the editor', () => {
   afterEach(async () => {
     await helper.unload();
     await helper.stopServer();
+    helper.settings({});
     await sim.stop();
   });
 
@@ -54,5 +59,52 @@ describe('admin endpoints for the editor', () => {
     assert.deepEqual(sim.requests.map((r) => r.path), ['/RealTimeData']);
     const bad = await helper.request().post('/v2c-trydan/probe').send({ host: 'http://x/y' }).expect(400);
     assert.match(bad.body.error, /just an address/);
+  });
+
+  /** A server on 127.0.0.1 that is no Trydan: it answers with a body the Check must not echo. */
+  async function impostor(handler: Parameters<typeof createServer>[1]): Promise<{ host: string; server: Server }> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  }
+  const closeServer = (s: Server) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
+
+  it('does not echo what a non-Trydan answers, and says the same for refused, reset and garbage', async () => {
+    const secret = 'SECRET-BODY-0123456789 admin panel of some other device';
+    const html = await impostor((_req, res) => res.end(`<html>${secret}</html>`));
+    const json = await impostor((_req, res) => res.end(JSON.stringify({ ID: secret, FirmwareVersion: secret, ChargeState: 1 })));
+    const reset = await impostor((req) => req.socket.destroy());
+    const refused = await impostor(() => undefined);
+    await closeServer(refused.server);
+    try {
+      const answers = [];
+      for (const target of [html.host, json.host, reset.host, refused.host]) {
+        const res = await helper.request().post('/v2c-trydan/probe').send({ host: target });
+        assert.ok(!JSON.stringify(res.body).includes('SECRET'), `echoed: ${JSON.stringify(res.body)}`);
+        answers.push({ status: res.status, body: res.body });
+      }
+      assert.equal(answers[0]!.status, 502);
+      for (const a of answers) assert.deepEqual(a, answers[0], 'one answer for every way of not being a Trydan');
+    } finally {
+      await Promise.all([closeServer(html.server), closeServer(json.server), closeServer(reset.server)]);
+    }
+  });
+
+  it('refuses loopback, link-local, unspecified and multicast targets unless a setting allows loopback', async () => {
+    helper.settings({});
+    await helper.unload();
+    await helper.stopServer();
+    await helper.startServer();
+    await helper.load(nodes, [config(host, { cloudUrl })], { cfg: { apiKey } });
+    sim.clearLog();
+    for (const target of [host, 'localhost:8080', '[::1]', '169.254.10.20', '[fe80::1]', '0.0.0.0', '224.0.0.1', '255.255.255.255']) {
+      const res = await helper.request().post('/v2c-trydan/probe').send({ host: target });
+      assert.equal(res.status, 400, `${target}: ${JSON.stringify(res.body)}`);
+      assert.match(res.body.error, /not a charger address the editor may check/);
+    }
+    assert.equal(sim.requests.length, 0, 'nothing reached the simulator');
+    const discover = await helper.request().post('/v2c-trydan/discover').send({ apiKey, cloudUrl });
+    assert.equal(discover.status, 400);
+    assert.match(discover.body.error, /not a cloud address the editor may use/);
   });
 });

@@ -110,6 +110,40 @@ describe('v2c-write-out through the runtime', function () {
     assert.match(err.error!.message, /charger rejected Intensity=16/);
   });
 
+  it('never resumes the car at a stale current: 32 A, pause, then 6 A + resume while the charger is busy', async () => {
+    await helper.load(nodes, flow());
+    const written = collect('written');
+    const caught = collect('caught');
+    await waitFor('first reading', () => sim.requests.length > 0);
+    sim.set({ Paused: 1, Intensity: 16 });
+    sim.setFault({ slowMs: 150 }); // each answer takes a while: the next messages queue up
+    helper.getNode('w').receive({ payload: { Intensity: 32 } } as never);
+    await sleep(40);
+    helper.getNode('w').receive({ payload: { Paused: 1 } } as never);
+    helper.getNode('w').receive({ payload: { Intensity: 6, Paused: 0 } } as never);
+    await waitFor('three answers', () => written.length + caught.length >= 3, 10_000);
+    assert.deepEqual(caught.map((c) => c.error?.message), []);
+    const state = { Intensity: 16, Paused: 1 };
+    for (const w of sim.writes) {
+      Object.assign(state, { [w.keyword]: Number(w.value) });
+      assert.ok(!(state.Paused === 0 && state.Intensity === 32), `resumed at 32 A: ${JSON.stringify(sim.writes)}`);
+    }
+    assert.deepEqual(state, { Intensity: 6, Paused: 0 });
+  });
+
+  it('verifies a write on a charger that needs 200 ms between requests (404 when sooner)', async () => {
+    await helper.load(nodes, flow());
+    const written = collect('written');
+    const caught = collect('caught');
+    await waitFor('first reading', () => sim.requests.length > 0);
+    sim.setFault({ minGapMs: 200 });
+    helper.getNode('w').receive({ payload: { Intensity: 11 } } as never);
+    await waitFor('the answer', () => written[0] ?? caught[0], 10_000);
+    assert.deepEqual(caught.map((c) => c.error?.message), []);
+    assert.deepEqual(written[0]!.payload, { Intensity: 11 });
+    assert.equal(written[0]!.unverified, undefined, 'read back and confirmed');
+  });
+
   it('never overlaps requests, even with a burst of writes while polling', async () => {
     await helper.load(nodes, flow({}, { pollInterval: 1, idleInterval: 1 }));
     const written = collect('written');

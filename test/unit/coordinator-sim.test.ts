@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { ChargerStatus } from '../../src/coordinator/status';
 import { Coordinator } from '../../src/coordinator/coordinator';
 import { TrydanSimulator } from '../../src/sim';
 import { LanClient } from '../../src/trydan/lan-client';
@@ -6,10 +7,11 @@ import { LanClient } from '../../src/trydan/lan-client';
 describe('Coordinator with the real LAN client and the simulator', () => {
   let sim: TrydanSimulator;
   let coordinator: Coordinator;
+  let host: string;
 
   beforeEach(async () => {
     sim = new TrydanSimulator({ latencyMs: 5 });
-    const { host } = await sim.start();
+    ({ host } = await sim.start());
     coordinator = new Coordinator({ lan: new LanClient({ host, gapMs: 20 }), cadence: { pollInterval: 60, idleInterval: 60 } });
   });
 
@@ -38,4 +40,35 @@ describe('Coordinator with the real LAN client and the simulator', () => {
     assert.equal(sim.maxConcurrent, 1);
     assert.equal(sim.state.Intensity, 15);
   });
+
+  it('after a charger slower than the timeout, recovers without overlaps and polls at the normal pace again', async function () {
+    this.timeout(20_000);
+    await coordinator.close();
+    coordinator = new Coordinator({ lan: new LanClient({ host, gapMs: 20, timeoutMs: 1000 }), cadence: { pollInterval: 0.2, idleInterval: 0.2, maxBackoff: 10 } });
+    sim.setFault({ slowMs: 1800 }); // answers after 1.8 s, beyond the 1 s timeout
+    const statuses: ChargerStatus[] = [];
+    coordinator.subscribe({ telemetry: () => undefined, status: (s) => statuses.push(s) });
+    await waitUntil(() => statuses.some((s) => s.state === 'offline'), 15_000);
+    sim.setFault({ slowMs: 0 });
+    await waitUntil(() => statuses.at(-1)?.state === 'online', 10_000);
+    const healthyFrom = Date.now();
+    await new Promise((r) => setTimeout(r, 1_200));
+    const healthy = sim.requests.filter((r) => r.start >= healthyFrom);
+    assert.ok(healthy.length >= 4, `polls at the normal 0.2 s pace once healthy (${healthy.length} in 1.2 s)`);
+    assert.ok(healthy.every((r) => r.status === 200));
+    assert.deepEqual(sim.requests.filter((r) => r.overlapped), [], 'no request reached a busy charger');
+    assert.equal(statuses.at(-1)?.state, 'online');
+  });
 });
+
+function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (check()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error('timed out'));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}

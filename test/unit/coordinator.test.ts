@@ -28,6 +28,15 @@ describe('Coordinator', () => {
     return { readings, statuses, stop };
   };
 
+  it('never asks setTimeout for more than it can wait (a cloud pace of weeks is not a loop)', async () => {
+    const slow = Object.assign(new FakeLan(clock), { minPollDelay: () => 3e9 });
+    const c = new Coordinator({ lan: slow, clock: clock as unknown as Clock });
+    c.subscribe({ telemetry: () => undefined });
+    await clock.tickAsync(10_000);
+    assert.equal(slow.count('RealTimeData'), 1);
+    await c.close();
+  });
+
   it('does not poll while no node wants telemetry', async () => {
     coordinator.subscribe({ status: () => undefined });
     await clock.tickAsync(120_000);
@@ -128,6 +137,56 @@ describe('Coordinator', () => {
     assert.deepEqual(ra.values, { Intensity: 14 });
     assert.deepEqual(rb.values, { Intensity: 14 });
     assert.deepEqual(rc.values, { Intensity: 14, Paused: 1 });
+  });
+
+  /** Replays the writes the charger got and returns every state it passed through. */
+  const statesOnTheWire = (start: { Intensity: number; Paused: number }) => {
+    const state = { ...start };
+    const seen = [];
+    for (const call of lan.calls) {
+      const m = /^write\/(Intensity|Paused)=(\d+)$/.exec(call);
+      if (!m) continue;
+      state[m[1] as 'Intensity' | 'Paused'] = Number(m[2]);
+      seen.push({ ...state });
+    }
+    return seen;
+  };
+
+  for (const [what, inFlightFirst] of [['while the first write is on the wire', true], ['while a poll is on the wire', false]] as const) {
+    it(`keeps a message's write order: 32 A, pause, then 6 A + resume never resumes at 32 A (${what})`, async () => {
+      lan.state.Paused = 1;
+      lan.state.Intensity = 16;
+      listen();
+      await clock.tickAsync(100); // first poll answered
+      if (!inFlightFirst) coordinator.refresh();
+      const a = coordinator.write({ Intensity: 32 });
+      await clock.tickAsync(10); // the charger is busy: the rest queues up
+      const b = coordinator.write({ Paused: 1 });
+      const c = coordinator.write({ Intensity: 6, Paused: 0 });
+      await clock.tickAsync(3_000);
+      const [ra, rb, rc] = await Promise.all([a, b, c]);
+      const states = statesOnTheWire({ Intensity: 16, Paused: 1 });
+      assert.ok(!states.some((s) => s.Paused === 0 && s.Intensity === 32), `resumed at 32 A: ${JSON.stringify(states)}`);
+      assert.deepEqual(states.at(-1), { Intensity: 6, Paused: 0 });
+      assert.deepEqual(rc.values, { Intensity: 6, Paused: 0 });
+      assert.deepEqual(rb.values, { Paused: 0 }, 'the pause was overtaken by the resume, and its caller learns so');
+      assert.equal(typeof ra.values.Intensity, 'number');
+    });
+  }
+
+  it('sends a message that later ones only partly rewrite whole and in its own order', async () => {
+    lan.state.Paused = 1;
+    lan.state.Intensity = 32;
+    listen();
+    await clock.tickAsync(10); // a poll is in flight
+    const a = coordinator.write({ Intensity: 6, Paused: 0 });
+    const b = coordinator.write({ Intensity: 10 });
+    await clock.tickAsync(3_000);
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.deepEqual(lan.calls.filter((x) => x.startsWith('write/')), ['write/Intensity=6', 'write/Paused=0', 'write/Intensity=10']);
+    assert.ok(!statesOnTheWire({ Intensity: 32, Paused: 1 }).some((s) => s.Paused === 0 && s.Intensity === 32));
+    assert.deepEqual(ra.values, { Intensity: 10, Paused: 0 }, 'both callers learn the value actually set');
+    assert.deepEqual(rb.values, { Intensity: 10 });
   });
 
   it('sends a write made the moment the previous one finished', async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TrydanSimulator } from '../../src/sim';
 import { LanClient } from '../../src/trydan/lan-client';
 import { floodingServer, tricklingServer, within } from '../helpers/endless-server';
 
@@ -91,7 +92,8 @@ describe('LAN client', () => {
     const started = Date.now();
     await assert.rejects(client.realtime(), { code: 'DEVICE_UNREACHABLE', message: /no answer in time/ });
     assert.equal(c.log.length, 2);
-    assert.ok(Date.now() - started < 2_000);
+    // Two timeouts (undici's run up to ~1 s at this setting) and a recovery gap of one timeout between them.
+    assert.ok(Date.now() - started < 3_500);
   });
 
   it('reports a refused connection without retrying', async () => {
@@ -155,5 +157,46 @@ describe('LAN client', () => {
     await within(1_000, (async () => { while (c.socketsClosed < c.requests) await new Promise((r) => setTimeout(r, 10)); })());
     assert.equal(c.requests, 1, 'a reply too large is not asked for again');
     assert.ok(c.bytesWritten < 16 * 1024 * 1024, `${c.bytesWritten} bytes written before the client left`);
+  });
+
+  describe('against the simulator, which counts overlaps', () => {
+    let sim: TrydanSimulator;
+    let host: string;
+    beforeEach(async () => {
+      sim = new TrydanSimulator({ latencyMs: 5 });
+      ({ host } = await sim.start());
+    });
+    afterEach(async () => {
+      await client?.close();
+      client = undefined;
+      await sim.stop();
+    });
+
+    it('after a timeout waits until the charger is plausibly free: no overlap, and healthy again at once', async function () {
+      this.timeout(15_000);
+      // The charger answers after 1.8 s, beyond the client's 1 s timeout (undici times out to
+      // within half a second), like a Trydan answering after 10 s a client that gives up after 8 s.
+      client = new LanClient({ host, gapMs: 20, timeoutMs: 1000 });
+      sim.setFault({ slowMs: 1800 });
+      await assert.rejects(client!.realtime(), { code: 'DEVICE_UNREACHABLE', message: /no answer in time/ });
+      sim.setFault({ slowMs: 0 });
+      const reading = await client!.realtime();
+      assert.equal(reading.ID, sim.state.ID);
+      const requests = [...sim.requests].sort((a, b) => a.start - b.start);
+      assert.deepEqual(requests.filter((r) => r.overlapped), [], 'no request reached a busy charger');
+      assert.equal(sim.maxConcurrent, 1);
+      for (let i = 1; i < requests.length; i++) assert.ok(requests[i]!.start >= requests[i - 1]!.end, `request ${i} started before the charger was free`);
+      assert.deepEqual(requests.map((r) => r.status), [200, 200, 200], 'the two abandoned ones were answered late, the third at once');
+    });
+
+    it('retries a 404 after a longer gap, so a charger that needs 200 ms between requests is read', async () => {
+      sim.setFault({ minGapMs: 200 });
+      client = new LanClient({ host, gapMs: 150 });
+      await client.write('Intensity', 12);
+      // Right after the write, as a read-back: 150 ms is too soon for this charger.
+      const reading = await client.realtime();
+      assert.equal(reading.Intensity, 12);
+      assert.equal(await client.read('Intensity'), 12);
+    });
   });
 });
