@@ -159,4 +159,14 @@ function evccBaseline(sc) {
 
 const ideal = () => ({ name: 'ideal bound', ideal: true });
 
-module.exports = { ours, evccBaseline, ideal };
+/**
+ * The "calm" settings for a scenario: fewer restarts for some of the sun. A sunny spell must
+ * offer 15 minutes at the minimum before a start (startEnergy empty), a restart is worth 6
+ * minutes at the minimum on the car's phases, a pause lasts at least 5 minutes.
+ */
+function calmSettings(sc) {
+  const phases = sc.car.phases === 3 ? 3 : 1;
+  return { startEnergy: null, minPause: 300, bridgeEnergy: Math.round(MIN_AMPS * VOLTS * phases * (6 / 60)) };
+}
+
+module.exports = { ours, evccBaseline, ideal, calmSettings };

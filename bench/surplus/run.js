@@ -5,7 +5,7 @@ const os = require('node:os');
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { build } = require('./scenarios');
 const { replay } = require('./site');
-const { ours, evccBaseline, ideal } = require('./controllers');
+const { ours, evccBaseline, ideal, calmSettings } = require('./controllers');
 
 const STALE_LIMIT_S = 60;
 
@@ -23,7 +23,8 @@ function runOne(entry, job, days) {
   const idealRun = replay(sc, ideal());
   const out = { name: entry.name, day: entry.day, car: entry.car, meterS: entry.meterS, pollS: entry.pollS };
   out.ideal = figures(idealRun, idealRun);
-  out.ours = figures(replay(sc, ours(sc, job.settings), { staleLimitS: STALE_LIMIT_S }), idealRun);
+  const settings = job.calm ? calmSettings(sc) : job.settings;
+  out.ours = figures(replay(sc, ours(sc, settings), { staleLimitS: STALE_LIMIT_S }), idealRun);
   if (!job.oursOnly) out.baseline = figures(replay(sc, evccBaseline(sc), { staleLimitS: STALE_LIMIT_S }), idealRun);
   return out;
 }
