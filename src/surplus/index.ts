@@ -4,7 +4,7 @@ export { availablePower, type Available, type PowerSnapshot } from './available'
 export { GRID_SOURCES, sampleOf, type GridSource } from './charger-sample';
 export { CONTROL_KEYWORDS, CommandTracker, type ChargerView, type Command, type ControlKeyword } from './commands';
 export { SETTLE_MS, SurplusController, type Decision, type Sample, type Spells, type Timers } from './controller';
-export { DipHistory, MIN_DIPS, pauseBeatsBridging } from './dips';
+export { DipCost, DipHistory, MERGE_MS, MIN_DIPS, SUN_WEIGHT, actOnDipIn, pauseBeatsBridging, rideCostW } from './dips';
 export { DEFAULT_METER, GRID_FORMATS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
 export { REASONS, clock, reasonText, type ReasonCode, type ReasonParams, type State } from './reasons';
 export { reportOf, statusOf, type Report, type StatusKey } from './report';

@@ -402,6 +402,36 @@ describe('surplus controller: phase switching', () => {
     assert.equal(s.last().phases, 1);
   });
 
+  it('stays on one phase through a spell that offers little beyond what one phase takes', () => {
+    // 4500 W carries three phases at 6 A, but one phase takes 3680 W of it at 16 A: the 820 W
+    // more must add up to what a switch is worth (a restart: 2 minutes at the minimum, 46 Wh).
+    const s = site({ phaseSwitching: true, bridgeEnergy: null });
+    s.run(300, 3000);
+    assert.equal(s.last().phases, 1);
+    s.run(150, 4500);
+    assert.equal(s.charger.ChargeMode, 0, 'a short spell: still one phase');
+    assert.equal(s.last().reason, 'phaseUp');
+    s.run(200, 4500);
+    assert.equal(s.charger.ChargeMode, 1, 'a long one: three');
+  });
+
+  it('leaves three phases at once in a dip below their minimum once such dips are known to last', () => {
+    const s = site({ phaseSwitching: true, bridgeEnergy: null, startDelay: 30 });
+    s.run(300, 6000);
+    for (let i = 0; i < 3; i++) {
+      s.run(1200, 2500); // 20 minutes between the one- and three-phase minimum
+      s.run(600, 6000);
+    }
+    assert.equal(s.charger.ChargeMode, 1);
+    assert.equal(s.last().phases, 3);
+    const low = s.now;
+    s.run(300, 2500);
+    const down = s.decisions.find((d) => d.time > low && d.command?.ChargeMode === 0)!;
+    assert.ok(down, 'switched down');
+    assert.ok((down.time - low) / 1000 <= 30, `switched ${(down.time - low) / 1000} s into the dip (the smoothing takes a few seconds to see it), not after the 180 s stop delay`);
+    assert.equal(s.charger.Paused, 0, 'and charges on one phase');
+  });
+
   it('starts on three phases when the surplus carries them from the outset', () => {
     const s = site({ phaseSwitching: true });
     s.run(200, 6000);

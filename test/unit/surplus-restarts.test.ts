@@ -1,12 +1,15 @@
-// The rules that save restarts: a sunny spell must offer some energy before the car starts,
-// and a dip is ridden out or paused for by what the day's dips have cost.
+// The rules that save restarts without letting the sun go: a dip is ridden out or paused for
+// by what riding it costs (its deficit less the sun it still brings) against what a restart
+// is worth, judged by the day's dips or, until they are known, by what this dip has cost so
+// far; three phases are left for one like a pause. The start energy (a choice, 0 by default)
+// lets a short sunny spell go.
 
 import { strict as assert } from 'node:assert';
-import { type Decision, DipHistory, pauseBeatsBridging, statusOf } from '../../src/surplus';
+import { type Decision, DipCost, DipHistory, actOnDipIn, pauseBeatsBridging, rideCostW, statusOf } from '../../src/surplus';
 import { T0, site } from './surplus-site';
 
 const MIN_W = 6 * 230;
-const RESTART_WH = (MIN_W * 6) / 60; // the default: 6 minutes at the minimum current
+const RESTART_WH = (MIN_W * 6) / 60; // 6 minutes at the minimum current (the default is 2)
 const at = (s: number) => T0 + s * 1000;
 const seconds = (d: Decision) => (d.time - T0) / 1000;
 /** The defaults of the restart-saving rules (the test site turns them off otherwise). */
@@ -36,6 +39,39 @@ describe('surplus: riding out a dip or pausing (pauseBeatsBridging)', () => {
 
   it('never pauses for a dip that takes nothing from the grid', () => {
     assert.equal(pauseBeatsBridging([600, 600, 600], 10, 0, RESTART_WH), false);
+  });
+});
+
+describe('surplus: what riding a dip costs, and when to act on it', () => {
+  it('counts the grid a dip takes less half the sun the car still gets', () => {
+    assert.equal(rideCostW(1380, 0), 1380, 'a dark dip: all from the grid');
+    assert.equal(rideCostW(380, 1000), 0, 'a light one costs nothing: more sun in the car than grid');
+    assert.equal(rideCostW(2140, 2000), 1140, 'three phases at 6 A with 2 kW of sun');
+  });
+
+  it('until three dips are known, rides until the dip has cost a restart, at most the stop delay', () => {
+    const act = (costW: number, costWh: number, stopDelayLeft = 120) => actOnDipIn({ recent: [300], elapsed: 30, costW, costWh, restartWh: 46, stopDelayLeft });
+    assert.equal(act(1380, 0), 120, 'a dark dip costs a restart in 120 s: the stop delay is no shorter');
+    assert.equal(act(1380, 23), 60, 'half a restart spent: a minute left');
+    assert.equal(act(1380, 46), 0);
+    assert.equal(act(0, 0), 120, 'a dip that costs nothing still pauses after the stop delay');
+  });
+
+  it('with three dips known, pauses now or never', () => {
+    assert.equal(actOnDipIn({ recent: [1200, 1200, 1200], elapsed: 0, costW: 1000, costWh: 0, restartWh: 46, stopDelayLeft: 120 }), 0);
+    assert.equal(actOnDipIn({ recent: [60, 60, 60], elapsed: 10, costW: 100, costWh: 0, restartWh: 46, stopDelayLeft: 120 }), Infinity);
+  });
+
+  it('keeps to the stop delay when a restart is worth nothing', () => {
+    assert.equal(actOnDipIn({ recent: [60, 60, 60], elapsed: 10, costW: 100, costWh: 0, restartWh: 0, stopDelayLeft: 75 }), 75);
+  });
+
+  it('adds up a dip\'s cost over time', () => {
+    const c = new DipCost();
+    assert.equal(c.add(3600, at(0)), 0);
+    assert.equal(c.add(3600, at(10)), 10);
+    c.reset();
+    assert.equal(c.add(3600, at(20)), 0);
   });
 });
 
@@ -129,12 +165,22 @@ describe('surplus controller: fewer restarts (default settings)', () => {
     assert.equal(s.commands.filter((c) => c.Paused === 0).length, 0);
   });
 
-  it('uses the stop delay until three dips are known', () => {
+  it('until three dips are known, pauses a dark dip once it has cost a restart, before the stop delay', () => {
     const s = site(DEFAULTS);
     s.run(600, 3000);
     assert.equal(s.last().state, 'charging');
     const low = s.now;
-    s.run(240, 400);
+    s.run(240, 0); // all 1380 W from the grid: a restart's 46 Wh in 2 minutes
+    const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
+    const after = (stop.time - low) / 1000;
+    assert.ok(after >= 120 && after <= 140, `paused ${after} s into the first dip (the smoothing takes a few seconds to see it)`);
+  });
+
+  it('until three dips are known, rides a light dip to the stop delay', () => {
+    const s = site(DEFAULTS);
+    s.run(600, 3000);
+    const low = s.now;
+    s.run(240, 1100); // 280 W from the grid, 1100 W of sun: costs nothing
     const stop = s.decisions.find((d) => d.time > low && d.reason === 'stopped')!;
     const after = (stop.time - low) / 1000;
     assert.ok(after >= 180 && after <= 190, `paused ${after} s into the first dip`);
