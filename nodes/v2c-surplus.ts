@@ -90,12 +90,18 @@ export = function (RED: NodeAPI): void {
 
     let settings: SurplusSettings;
     let meter: MeterOptions;
+    let needsLan = false;
     try {
       meter = meterFrom(config);
       settings = settingsFrom(pick(config, Object.keys(SETTINGS)));
       if (config.gridSource !== 'message' && !server) throw new InvalidInput([RED._('v2c-surplus.errors.needsCharger')]);
+      // Through the cloud the car's power comes every 90 s at best and every change spends
+      // the account's daily calls: too slow to follow a cloud, and the charger's own PV mode
+      // does it better there. Refused at deploy, with what to do instead.
+      needsLan = server?.transport === 'cloud';
+      if (needsLan) throw new InvalidInput([RED._('v2c-surplus.errors.needsLan')]);
     } catch (err) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('v2c-surplus.status.badSettings') });
+      this.status({ fill: 'red', shape: 'ring', text: RED._(needsLan ? 'v2c-surplus.status.needsLan' : 'v2c-surplus.status.badSettings') });
       this.error(RED._('v2c-surplus.errors.badSettings', { error: (err as Error).message }));
       this.on('input', (_msg, _send, done) => done(err as Error));
       return;

@@ -183,4 +183,17 @@ describe('cloud nodes through the runtime, against the simulated cloud', functio
     assert.ok(seen.includes('AUTH_FAILED') || seen.includes('refused the API key'), 'the outage was seen');
     assert.ok(!seen.includes(apiKey), 'the key appears nowhere');
   });
+
+  it('v2c-surplus refuses a charger reached only through the cloud, says why and what instead, and calls nothing', async () => {
+    const before = sim.snapshot().cloud.requestCount;
+    const { caught } = await load({ type: 'v2c-surplus', gridSource: 'message' }, {}, 2);
+    await waitFor('the status', () => statusesOf('n').some((s) => s.text === 'v2c-surplus.status.needsLan'));
+    const status = statusesOf('n').at(-1)!;
+    assert.equal(status.fill, 'red');
+    send({ payload: -2000, _msgid: 'grid' });
+    const err = await waitFor('the error at Catch', () => caught[0]);
+    assert.match(err.error!.message, /v2c-surplus.errors.needsLan/);
+    await sleep(300);
+    assert.equal(sim.snapshot().cloud.requestCount, before, 'no cloud call for the controller');
+  });
 });
