@@ -79,8 +79,8 @@ describe('v2c-surplus editor and help', () => {
     const keys = [...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]!);
     const coded = [...html.matchAll(/this\._\('([^']+)'/g)].map((m) => m[1]!).filter((k) => !k.endsWith('.'));
     const tabs = ['meter', 'charging', 'startStop', 'regulation', 'safety'].map((t) => `v2c-surplus.tab.${t}`);
-    const runtime = ['pv', 'minpv', 'fast', 'off', 'startIn', 'stopIn', 'bridging', 'phaseSwitch', 'stale', 'waitingForMeter', 'waitingForCharger', 'waiting', 'noCar', 'dryRun', 'badSettings'].map((k) => `v2c-surplus.status.${k}`);
-    for (const key of [...keys, ...coded, ...tabs, ...runtime, 'v2c-surplus.errors.needsCharger', 'v2c-surplus.errors.gridFromCharger', 'v2c-surplus.errors.badSettings']) {
+    const runtime = ['pv', 'minpv', 'fast', 'off', 'startIn', 'stopIn', 'bridging', 'phaseSwitch', 'stale', 'waitingForMeter', 'waitingForCharger', 'waiting', 'noCar', 'locked', 'dryRun', 'badSettings', 'needsLan'].map((k) => `v2c-surplus.status.${k}`);
+    for (const key of [...keys, ...coded, ...tabs, ...runtime, 'v2c-surplus.errors.needsCharger', 'v2c-surplus.errors.needsLan', 'v2c-surplus.errors.gridFromCharger', 'v2c-surplus.errors.badSettings']) {
       assert.equal(typeof lookup(key), 'string', `${key} is not in the catalogue`);
     }
   });
@@ -88,7 +88,9 @@ describe('v2c-surplus editor and help', () => {
   it('documents every setting with its default in the help', () => {
     for (const name of Object.keys(SETTINGS)) assert.match(help, new RegExp(`<code>${name}</code>`), `${name} is not in the help`);
     for (const action of STALE_ACTIONS) assert.match(help, new RegExp(`<i>${action}</i>`));
-    assert.match(help, /<td><code>minPause<\/code><\/td><td>300 s<\/td>/);
-    assert.match(help, /<td><code>stopDelay<\/code><\/td><td>180 s<\/td>/);
+    assert.match(help, /<td><code>minPause<\/code><\/td><td>0 s<\/td>/);
+    assert.match(help, /<td><code>stopDelay<\/code><\/td><td>120 s<\/td>/);
+    assert.match(help, /<td><code>startDelay<\/code><\/td><td>20 s<\/td>/);
+    assert.match(help, /<td><code>startEnergy<\/code><\/td><td>0 Wh<\/td>/);
   });
 });
