@@ -593,16 +593,7 @@ export class SurplusController {
       this.dipCost.reset();
     }
     this.upSince = this.downSince = undefined;
-    const costW = rideCostW(floorW - level, level);
-    let stopLeft = actOnDipIn({
-      recent: this.dips.recent(c.now),
-      elapsed: this.dips.elapsed(c.now) ?? 0,
-      costW,
-      costWh: this.dipCost.add(costW, c.now),
-      restartWh: c.restartWh,
-      stopDelayLeft: s.stopDelay - (c.now - this.stopSince) / 1000,
-    });
-    if (this.stopAtOnce) stopLeft = 0;
+    const stopLeft = this.actOnDipIn(c, this.dips, floorW, level, this.stopSince);
     const chargeLeft = this.stopAtOnce ? 0 : s.minChargeTime - (c.now - this.enabledAt) / 1000;
     // The latest reading has the last word: no pause in the very second the sun returns.
     if (stopLeft <= 0 && chargeLeft <= 0 && this.latest() < stopW) {
@@ -617,6 +608,20 @@ export class SurplusController {
     }
     c.timers.stopIn = c.p.seconds = Math.max(stopLeft, chargeLeft);
     return { state: 'stopping', reason: chargeLeft > 0 && chargeLeft >= stopLeft ? 'minChargeTime' : 'stopDelay' };
+  }
+
+  /** Seconds until acting on the dip under way (dips.ts): it began at `since`, below `floorW`. */
+  private actOnDipIn(c: Ctx, history: DipHistory, floorW: number, level: number, since: number): number {
+    if (this.stopAtOnce) return 0;
+    const costW = rideCostW(floorW - level, level);
+    return actOnDipIn({
+      recent: history.recent(c.now),
+      elapsed: history.elapsed(c.now) ?? 0,
+      costW,
+      costWh: this.dipCost.add(costW, c.now),
+      restartWh: c.restartWh,
+      stopDelayLeft: this.s.stopDelay - (c.now - since) / 1000,
+    });
   }
 
   /**
@@ -681,16 +686,7 @@ export class SurplusController {
       this.dipCost.reset();
     }
     c.p.neededW = min3;
-    const costW = rideCostW(min3 - level, level);
-    let left = actOnDipIn({
-      recent: this.dips3.recent(c.now),
-      elapsed: this.dips3.elapsed(c.now) ?? 0,
-      costW,
-      costWh: this.dipCost.add(costW, c.now),
-      restartWh: c.restartWh,
-      stopDelayLeft: this.s.stopDelay - (c.now - this.downSince) / 1000,
-    });
-    if (this.stopAtOnce) left = 0;
+    const left = this.actOnDipIn(c, this.dips3, min3, level, this.downSince);
     if (left <= 0) {
       c.wantPhases = 1;
       this.downSince = undefined;

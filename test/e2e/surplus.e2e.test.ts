@@ -236,8 +236,9 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start & stop', 'Regulation', 'Safety']);
       await page.locator('#v2c-surplus-tabs a', { hasText: 'Start & stop' }).click();
       await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
-      assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '180');
-      assert.equal(await page.locator('#node-input-minPause').inputValue(), '300');
+      assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '120');
+      assert.equal(await page.locator('#node-input-minPause').inputValue(), '0');
+      assert.equal(await page.locator('#node-input-startDelay').inputValue(), '20');
       assert.equal(await page.locator('#node-input-startSurplus').getAttribute('placeholder'), 'auto');
       // Two tab clicks within 400 ms are a double click to Node-RED's tabs: pause as a person would.
       await page.waitForTimeout(500);
@@ -253,7 +254,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
         return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction };
       }, surplus);
       // Text fields come back as text; the runtime reads numbers from text (settingsFrom).
-      assert.deepEqual(node, { valid: true, minPause: '300', staleAction: 'hold' });
+      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold' });
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
