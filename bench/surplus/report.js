@@ -116,7 +116,7 @@ const VARIANTS = [
   ['rounding: nearest', { rounding: 'nearest' }],
   ['no smoothing (rise 0 s, fall 0 s)', { riseTime: 0, fallTime: 0 }],
   ['stale meter: pause', { staleAction: 'pause' }],
-  ['home battery buffers: feeds the car above 60 %, starts it above 80 % (battery days only)', { bufferSoc: 60, bufferStartSoc: 80 }],
+  ['home battery buffers: feeds the car above 80 %, starts it above 90 % (battery days only)', { bufferSoc: 80, bufferStartSoc: 90 }],
 ];
 
 function formatVariants(main, variants) {
