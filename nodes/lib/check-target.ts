@@ -6,7 +6,7 @@
 // never on them. Loopback is allowed only when settings.js says `v2cConfigAllowLoopback: true`
 // (the simulator's tests and `npm start`). Deployed config nodes are not limited by this.
 
-import { lookup } from 'node:dns/promises';
+import dns from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 const loopback = new BlockList();
@@ -41,14 +41,26 @@ export function mayReach(ip: string, allowLoopback: boolean): boolean {
   return allowLoopback || !loopback.check(address, family);
 }
 
+/** A resolver that has not answered by then will not be waited for: the check is refused. */
+export const LOOKUP_DEADLINE_MS = 5000;
+
 /**
  * Whether the editor may send a request to this hostname (from a URL: IPv6 in brackets).
  * A name is resolved and every address it has must be allowed; a name that does not resolve
- * is allowed here and fails like any unreachable address.
+ * is allowed here and fails like any unreachable address; a resolver that does not answer
+ * within LOOKUP_DEADLINE_MS gets a refusal, so the admin request never hangs on it.
  */
-export async function mayReachHost(hostname: string, allowLoopback: boolean): Promise<boolean> {
+export async function mayReachHost(hostname: string, allowLoopback: boolean, deadlineMs = LOOKUP_DEADLINE_MS): Promise<boolean> {
   const name = hostname.replace(/^\[|\]$/g, '');
   if (isIP(name)) return mayReach(name, allowLoopback);
-  const addresses = await lookup(name, { all: true }).catch(() => []);
-  return addresses.every((a) => mayReach(a.address, allowLoopback));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadlineMs);
+  });
+  try {
+    const addresses = await Promise.race([dns.lookup(name, { all: true }).catch(() => []), late]);
+    return addresses !== null && addresses.every((a) => mayReach(a.address, allowLoopback));
+  } finally {
+    clearTimeout(timer);
+  }
 }

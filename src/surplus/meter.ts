@@ -4,6 +4,7 @@
 // separate messages are put together by GridAssembler.
 
 import { InvalidInput } from '../trydan/errors';
+import { own } from '../trydan/own';
 import { shown } from '../trydan/show';
 import type { Sample } from './controller';
 import { type Mode, parseMode, toNumber } from './settings';
@@ -52,7 +53,7 @@ const NAMES: Record<string, GridPart | 'pv' | 'battery' | 'soc' | 'carPower' | '
 function nameOf(topic: unknown): (typeof NAMES)[string] | undefined {
   if (typeof topic !== 'string') return undefined;
   const text = topic.trim().toLowerCase();
-  return NAMES[text] ?? NAMES[text.slice(text.lastIndexOf('/') + 1)];
+  return own(NAMES, text) ?? own(NAMES, text.slice(text.lastIndexOf('/') + 1));
 }
 
 export interface MeterMessage {
@@ -124,7 +125,7 @@ export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: un
   } else if (payload !== null && typeof payload === 'object') {
     let known = 0;
     for (const [key, raw] of Object.entries(payload as Record<string, unknown>)) {
-      const name = NAMES[key.toLowerCase()];
+      const name = own(NAMES, key.toLowerCase());
       if (!name) continue;
       known++;
       if (name === 'grid' && Array.isArray(raw) && options.gridFormat === 'phases' && raw.length === 3) raw.forEach((v, i) => take(`L${i + 1}` as GridPart, v, `msg.payload.${key}[${i}]`));

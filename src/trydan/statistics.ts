@@ -71,14 +71,15 @@ export function summarise(sessions: readonly Record<string, unknown>[]): Session
   let energy = 0;
   let cost = 0;
   let costFv = 0;
-  const byCard: Record<string, number> = {};
+  // Card names come from the account: a map, so a card named "__proto__" is a card like any other.
+  const byCard = new Map<string, number>();
   const starts: string[] = [];
   for (const s of sessions) {
     energy += n(s.energy);
     cost += n(s.cost);
     costFv += n(s.costFv);
     const card = String(s.rfidName ?? s.rfidCode ?? '');
-    byCard[card] = round((byCard[card] ?? 0) + n(s.energy));
+    byCard.set(card, round((byCard.get(card) ?? 0) + n(s.energy)));
     if (typeof s.startChargeDate === 'string') starts.push(s.startChargeDate);
   }
   starts.sort();
@@ -89,6 +90,6 @@ export function summarise(sessions: readonly Record<string, unknown>[]): Session
     costFv: round(costFv, 2),
     averageEnergy: sessions.length ? round(energy / sessions.length) : 0,
     ...(starts.length ? { first: starts[0]!, last: starts[starts.length - 1]! } : {}),
-    byCard,
+    byCard: Object.fromEntries(byCard),
   };
 }

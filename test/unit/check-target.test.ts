@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import dns from 'node:dns/promises';
 import { mayReach, mayReachHost } from '../../nodes/lib/check-target';
 
 describe('where the editor may send a Check', () => {
@@ -21,5 +22,17 @@ describe('where the editor may send a Check', () => {
     assert.equal(await mayReachHost('localhost', true), true);
     assert.equal(await mayReachHost('[::1]', false), false);
     assert.equal(await mayReachHost('192.168.1.50', false), true);
+  });
+
+  it('refuses in bounded time when the resolver never answers', async () => {
+    const original = dns.lookup;
+    (dns as { lookup: unknown }).lookup = () => new Promise(() => undefined);
+    try {
+      const started = Date.now();
+      assert.equal(await mayReachHost('trydan.example', false, 200), false);
+      assert.ok(Date.now() - started < 1000);
+    } finally {
+      (dns as { lookup: unknown }).lookup = original;
+    }
   });
 });
