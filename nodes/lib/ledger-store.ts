@@ -28,7 +28,7 @@ export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string)
     const name = `v2c-trydan-quota-${keyId}`;
     const global = node.context().global;
     return {
-      load: () => cautiousLedger(global.get(name, store), file?.load()),
+      load: (now) => cautiousLedger(global.get(name, store), file?.load(now), now),
       save: (ledger, options) => {
         global.set(name, ledger, store);
         if (options?.urgent) file?.save(ledger);

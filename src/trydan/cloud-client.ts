@@ -12,6 +12,7 @@ import { InvalidInput, TrydanError } from './errors';
 import { Slots } from './slots';
 import { checkDeviceId } from './cloud-values';
 import { shown } from './show';
+import { withinQuotaDay } from './quota-day';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
 export type Priority = 'user' | 'background';
@@ -173,7 +174,7 @@ export class CloudClient {
     text = this.redact(text);
     if (status === 401) throw new AuthFailed(name);
     if (status === 403) throw new Forbidden(name);
-    if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
+    if (status === 429) throw new RateLimited(name, resetAt(headers));
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
     if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(text));
     const raw = status === 204 ? null : reply.decode(text);
@@ -233,6 +234,12 @@ function rateLimitHeaders(headers: Record<string, string | string[] | undefined>
   const remaining = header(headers, 'ratelimit-remaining');
   const resetSeconds = header(headers, 'ratelimit-reset');
   return { ...(limit === undefined ? {} : { limit }), ...(remaining === undefined ? {} : { remaining }), ...(resetSeconds === undefined ? {} : { resetSeconds }) };
+}
+
+/** When a 429 ends, kept within the quota's day as the budget keeps it. */
+function resetAt(headers: RateLimitHeaders): number | undefined {
+  const now = Date.now();
+  return headers.resetSeconds === undefined ? undefined : withinQuotaDay(now + headers.resetSeconds * 1000, now);
 }
 
 function describe(name: string, error: ZodError, params: Record<string, unknown>): string[] {
