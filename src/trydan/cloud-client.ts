@@ -8,7 +8,7 @@ import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
-import { InvalidInput, TrydanError } from './errors';
+import { InvalidInput, InvalidResponse, TrydanError } from './errors';
 import { Slots } from './slots';
 import { checkDeviceId } from './cloud-values';
 import { shown } from './show';
@@ -77,6 +77,8 @@ export interface CloudResult {
 export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const CONNECTIONS = 2;
+/** Deeper than any cloud reply: one nested further is refused, not searched without end. */
+const MAX_REPLY_DEPTH = 64;
 
 export class NoDevice extends TrydanError {
   constructor(endpoint: string) {
@@ -172,13 +174,24 @@ export class CloudClient {
     reservation.settle(status, headers);
     // A reply that echoes the key loses it here, before any payload, error or log is made of it.
     text = this.redact(text);
+    const decoded = (): unknown => this.redactDeep(reply.decode(text));
     if (status === 401) throw new AuthFailed(name);
     if (status === 403) throw new Forbidden(name);
     if (status === 429) throw new RateLimited(name, resetAt(headers));
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
-    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(text));
-    const raw = status === 204 ? null : reply.decode(text);
-    return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
+    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(decoded));
+    const raw = status === 204 ? null : decoded();
+    // Normalisers unwrap JSON held in texts: what they made is searched again.
+    return { endpoint: name, payload: this.redactDeep(normalise(endpoint, raw)), raw, rateLimit: this.budget.rateLimit };
+  }
+
+  /** Every text in a decoded value redacted, keys included: a JSON escape (\u006b…) hid the key from `redact`. */
+  private redactDeep(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_REPLY_DEPTH) throw new InvalidResponse('the V2C cloud answered with data nested deeper than any reply it sends');
+    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v, depth + 1)]));
   }
 
   /** Server text shown to people: a server that echoes the request must not echo the key. */
@@ -197,10 +210,10 @@ export class CloudClient {
 }
 
 /** What a refusal said, in short: its message if it has one, else its first words; never a page. */
-function rejectionDetail(text: string): string {
+function rejectionDetail(decoded: () => unknown): string {
   let said: unknown;
   try {
-    said = reply.decode(text);
+    said = decoded();
   } catch {
     return '';
   }
