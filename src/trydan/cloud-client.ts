@@ -8,7 +8,7 @@ import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
-import { InvalidInput, InvalidResponse, TrydanError } from './errors';
+import { Closed, InvalidInput, InvalidResponse, TrydanError } from './errors';
 import { Slots } from './slots';
 import { checkDeviceId } from './cloud-values';
 import { shown } from './show';
@@ -77,6 +77,7 @@ export interface CloudResult {
 export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const CONNECTIONS = 2;
+const CLOUD_CONNECTION = 'the connection to the V2C cloud';
 /** Deeper than any cloud reply: one nested further is refused, not searched without end. */
 const MAX_REPLY_DEPTH = 64;
 
@@ -96,6 +97,7 @@ export class CloudClient {
   private readonly maxBodyBytes: number;
   /** Calls on the wire at once; the rest wait here, not in the HTTP agent, so a 429 can stop them. */
   private readonly slots = new Slots(CONNECTIONS);
+  private closed = false;
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -145,9 +147,10 @@ export class CloudClient {
     let status: number;
     let text: string;
     let headers: RateLimitHeaders;
-    const free = await this.slots.take();
+    const free = await this.slot(name, reservation);
     try {
       reservation.confirm();
+      this.checkOpen();
       const res = await boundedRequest(
         this.dispatcher,
         {
@@ -165,6 +168,8 @@ export class CloudClient {
     } catch (err) {
       if (neverSent(err)) reservation.release();
       else reservation.spend();
+      // A redeploy cut it short: that is what happened, whatever undici called it.
+      if (this.closed) throw new Closed(CLOUD_CONNECTION);
       if (err instanceof TrydanError) throw err;
       // Deliberately no `cause`: undici errors may hold the request, and so the header.
       throw new CloudUnreachable(name, networkWhy(err));
@@ -194,6 +199,21 @@ export class CloudClient {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v, depth + 1)]));
   }
 
+  /** A connection slot, waited for at most the call's deadline; a call that gets none gives its reservation back. */
+  private async slot(name: string, reservation: Reservation): Promise<() => void> {
+    try {
+      return await this.slots.take(this.timeoutMs, () => new CloudUnreachable(name, 'no connection free in time'));
+    } catch (err) {
+      reservation.release();
+      throw err;
+    }
+  }
+
+  /** Closed (or the dispatcher destroyed) before the call was sent: it never reached the cloud. */
+  private checkOpen(): void {
+    if (this.closed || (this.dispatcher as Partial<Pick<Agent, 'destroyed'>>).destroyed) throw new Closed(CLOUD_CONNECTION);
+  }
+
   /** Server text shown to people: a server that echoes the request must not echo the key. */
   private redact(text: string): string {
     let out = text;
@@ -205,6 +225,9 @@ export class CloudClient {
   }
 
   async close(): Promise<void> {
+    // Waiting calls are turned away first, so none gets a slot on a dispatcher being destroyed.
+    this.closed = true;
+    this.slots.close(new Closed(CLOUD_CONNECTION));
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
@@ -268,7 +291,7 @@ function describe(name: string, error: ZodError, params: Record<string, unknown>
 /** Errors that prove the request never reached the cloud, so it cost nothing. */
 function neverSent(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? '';
-  return err instanceof RateLimited || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
+  return err instanceof RateLimited || err instanceof Closed || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
 }
 
 function networkWhy(err: unknown): string {
