@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
-import type { Ledger, LedgerStore } from '../../src/coordinator/cloud-budget';
+import { type LedgerStore, parseLedger } from '../../src/coordinator/cloud-budget';
 import { cautiousLedger } from '../../src/coordinator/ledger-merge';
 
 const FILE = '.v2c-trydan-quota.json';
@@ -43,9 +43,12 @@ function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerS
   const userDir = (RED.settings as unknown as { userDir?: string }).userDir;
   if (!userDir) return undefined;
   const file = path.join(userDir, FILE);
-  const readAll = (): Record<string, Ledger> => {
+  // A file that is missing, unreadable or not an object of ledgers (null, a list) counts as
+  // empty: a damaged quota file must never stand between a config node and the cloud.
+  const readAll = (): Record<string, unknown> => {
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Ledger>;
+      const all: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return all !== null && typeof all === 'object' && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
     } catch {
       return {};
     }
@@ -53,7 +56,7 @@ function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerS
   return {
     load: () => {
       const all = readAll();
-      return Object.hasOwn(all, keyId) ? all[keyId] : undefined;
+      return Object.hasOwn(all, keyId) ? parseLedger(all[keyId]) : undefined;
     },
     save: (ledger) => {
       try {

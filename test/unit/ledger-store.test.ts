@@ -56,6 +56,20 @@ describe('quota ledger store', () => {
     contextMemory.set('v2c-trydan-quota-k1', { ...base, remaining: 990, resetAt: day + 86_400_000 });
     assert.equal(store.load()?.remaining, 990);
   });
+  it('treats a quota file that is not an object (null, a list, a number, text) as absent, and writes over it', () => {
+    const file = path.join(userDir, '.v2c-trydan-quota.json');
+    const fileOnly = { settings: { userDir }, log: { warn: () => undefined } } as unknown as NodeAPI;
+    for (const damaged of ['null', '[1,2]', '42', '"k1"', 'true']) {
+      for (const [RED, node] of [[fileOnly, undefined], [runtime(userDir).RED, runtime(userDir).node]] as const) {
+        fs.writeFileSync(file, damaged);
+        const budget = new CloudBudget({ store: ledgerStore(RED, node, 'k1') });
+        assert.equal(budget.state, 'ok', damaged);
+        budget.record(429, { remaining: 0, resetSeconds: 60 });
+        assert.equal(new CloudBudget({ store: ledgerStore(RED, runtime(userDir).node, 'k1') }).state, 'spent', `${damaged}: the 429 kept`);
+      }
+    }
+  });
+
   it('leaves a damaged copy out rather than merging it', () => {
     const { RED, node, contextMemory } = runtime(userDir);
     const store = ledgerStore(RED, node, 'k1')!;
