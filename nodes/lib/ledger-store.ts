@@ -1,7 +1,7 @@
 // Where a key's quota ledger survives a restart: Node-RED's global context in a persistent
 // store when one is configured (contextStorage with the localfilesystem module), otherwise
 // a small JSON file in the user directory. That context reaches the disk on a 30 s flush, so
-// a 429 or a low count is also written to the file at once: a crash must not forget it. The
+// a 429, a 401 or a low count is also written to the file at once: a crash must not forget it. The
 // key itself is never written: entries are named by a hash of it.
 
 import fs from 'node:fs';

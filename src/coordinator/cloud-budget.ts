@@ -30,7 +30,7 @@ export interface Ledger {
 export interface LedgerStore {
   /** `now` bounds the stored times (see boundLedger) when two copies are merged. */
   load(now: number): Ledger | undefined;
-  /** `urgent`: after a 429 or with few calls left, so it must reach the disk now, not at a later flush. */
+  /** `urgent`: after a 429, a 401 or with few calls left (or on leaving them): it must reach the disk now, not at a later flush. */
   save(ledger: Ledger, options?: { urgent: boolean }): void;
 }
 
@@ -82,6 +82,8 @@ export class CloudBudget {
   private readonly listeners = new Set<(state: BudgetState) => void>();
   /** Calls reserved and not yet answered: already spent as far as new calls are concerned. */
   private inFlight = 0;
+  /** The state last saved: leaving a bad state must reach the disk as soon as entering it. */
+  private savedState: BudgetState = 'ok';
   /** Config nodes polling telemetry through the cloud with this key: they share the pace. */
   readonly pollers = new Set<object>();
 
@@ -99,6 +101,7 @@ export class CloudBudget {
     // Written back at once so every copy agrees: one poisoned by an unbounded reset (kept
     // until the next midnight by the bound) must not outlive this day in the file.
     if (stored) this.store?.save(this.snapshot(), { urgent: true });
+    this.savedState = this.stateNow();
   }
 
   /** Throws instead of letting a call through that must not be made now. */
@@ -223,7 +226,11 @@ export class CloudBudget {
 
   private changed(): void {
     const state = this.stateNow();
-    this.store?.save(this.snapshot(), { urgent: state === 'spent' || state === 'low' });
+    // A 429, a 401 or few calls left, and the way back from them, reach the disk now: after a
+    // kill -9 a restart must neither retry at once nor keep a block the cloud has lifted.
+    const urgent = state !== 'ok' || state !== this.savedState;
+    this.savedState = state;
+    this.store?.save(this.snapshot(), { urgent });
     for (const listener of [...this.listeners]) listener(state);
   }
 }

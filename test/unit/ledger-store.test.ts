@@ -44,6 +44,19 @@ describe('quota ledger store', () => {
     assert.equal(new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') }).rateLimit.remaining, 40);
   });
 
+  it('keeps a 401 on disk at once, so a kill before the context flush does not retry at once, and its end too', () => {
+    const before = runtime(userDir);
+    new CloudBudget({ store: ledgerStore(before.RED, before.node, 'k1') }).record(401, {});
+    const after = runtime(userDir);
+    const again = new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') });
+    assert.equal(again.state, 'authFailed');
+    assert.throws(() => again.check('currentstatecharge', 'background'), { code: 'AUTH_FAILED' });
+    // The key works again: that reaches the disk at once too, or the cautious merge would revive the 401.
+    again.record(200, { remaining: 900 });
+    const later = runtime(userDir);
+    assert.equal(new CloudBudget({ store: ledgerStore(later.RED, later.node, 'k1') }).state, 'ok');
+  });
+
   it('trusts the more cautious of the context and the file', () => {
     const { RED, node, contextMemory } = runtime(userDir);
     const store = ledgerStore(RED, node, 'k1')!;
