@@ -1,13 +1,13 @@
 // Where a key's quota ledger survives a restart: Node-RED's global context in a persistent
 // store when one is configured (contextStorage with the localfilesystem module), otherwise
 // a small JSON file in the user directory. That context reaches the disk on a 30 s flush, so
-// a 429 or a low count is also written to the file at once: a crash must not forget it. The
+// a 429, a 401 or a low count is also written to the file at once: a crash must not forget it. The
 // key itself is never written: entries are named by a hash of it.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
-import type { Ledger, LedgerStore } from '../../src/coordinator/cloud-budget';
+import { type LedgerStore, parseLedger } from '../../src/coordinator/cloud-budget';
 import { cautiousLedger } from '../../src/coordinator/ledger-merge';
 
 const FILE = '.v2c-trydan-quota.json';
@@ -28,7 +28,7 @@ export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string)
     const name = `v2c-trydan-quota-${keyId}`;
     const global = node.context().global;
     return {
-      load: () => cautiousLedger(global.get(name, store), file?.load()),
+      load: (now) => cautiousLedger(global.get(name, store), file?.load(now), now),
       save: (ledger, options) => {
         global.set(name, ledger, store);
         if (options?.urgent) file?.save(ledger);
@@ -43,9 +43,12 @@ function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerS
   const userDir = (RED.settings as unknown as { userDir?: string }).userDir;
   if (!userDir) return undefined;
   const file = path.join(userDir, FILE);
-  const readAll = (): Record<string, Ledger> => {
+  // A file that is missing, unreadable or not an object of ledgers (null, a list) counts as
+  // empty: a damaged quota file must never stand between a config node and the cloud.
+  const readAll = (): Record<string, unknown> => {
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Ledger>;
+      const all: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return all !== null && typeof all === 'object' && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
     } catch {
       return {};
     }
@@ -53,7 +56,7 @@ function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerS
   return {
     load: () => {
       const all = readAll();
-      return Object.hasOwn(all, keyId) ? all[keyId] : undefined;
+      return Object.hasOwn(all, keyId) ? parseLedger(all[keyId]) : undefined;
     },
     save: (ledger) => {
       try {

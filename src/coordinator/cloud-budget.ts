@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders, Reservation } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
+import { nextMidnightUtc, withinQuotaDay } from '../trydan/quota-day';
+
+export { nextMidnightUtc };
 
 export interface Ledger {
   limit: number;
@@ -25,8 +28,9 @@ export interface Ledger {
 }
 
 export interface LedgerStore {
-  load(): Ledger | undefined;
-  /** `urgent`: after a 429 or with few calls left, so it must reach the disk now, not at a later flush. */
+  /** `now` bounds the stored times (see boundLedger) when two copies are merged. */
+  load(now: number): Ledger | undefined;
+  /** `urgent`: after a 429, a 401 or with few calls left (or on leaving them): it must reach the disk now, not at a later flush. */
   save(ledger: Ledger, options?: { urgent: boolean }): void;
 }
 
@@ -43,20 +47,31 @@ export interface BudgetOptions {
 const count = z.number().finite();
 const ledgerSchema = z.object({ limit: count.positive(), remaining: count, resetAt: count, blockedUntil: count, authFailures: count.int().min(0), authRetryAt: count });
 
-/** A stored ledger if it is whole, else undefined: a damaged one must not be trusted into a blocked day. */
-export function parseLedger(value: unknown): Ledger | undefined {
+/**
+ * A stored ledger if it is whole, else undefined: a damaged one must not be trusted into a
+ * blocked day. With `now`, its times are bounded too (boundLedger).
+ */
+export function parseLedger(value: unknown, now?: number): Ledger | undefined {
   const parsed = ledgerSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  return now === undefined ? parsed.data : boundLedger(parsed.data, now);
 }
 
-const DAY_MS = 86_400_000;
 /** Never poll the cloud faster than this, whatever the budget allows. */
 export const MIN_CLOUD_POLL_MS = 90_000;
 const AUTH_RETRY_MS = [5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
 
-/** The quota resets at midnight UTC unless the cloud says otherwise. */
-export function nextMidnightUtc(now: number): number {
-  return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
+/**
+ * A copy whose times lie within the quota's day (a slow 401 retry at most its longest step
+ * away): a ledger stored before reset times were bounded, blocked for decades, heals.
+ */
+export function boundLedger(l: Ledger, now: number): Ledger {
+  return {
+    ...l,
+    resetAt: withinQuotaDay(l.resetAt, now),
+    blockedUntil: withinQuotaDay(l.blockedUntil, now),
+    authRetryAt: Math.min(l.authRetryAt, now + AUTH_RETRY_MS[AUTH_RETRY_MS.length - 1]!),
+  };
 }
 
 export class CloudBudget {
@@ -67,6 +82,8 @@ export class CloudBudget {
   private readonly listeners = new Set<(state: BudgetState) => void>();
   /** Calls reserved and not yet answered: already spent as far as new calls are concerned. */
   private inFlight = 0;
+  /** The state last saved: leaving a bad state must reach the disk as soon as entering it. */
+  private savedState: BudgetState = 'ok';
   /** Config nodes polling telemetry through the cloud with this key: they share the pace. */
   readonly pollers = new Set<object>();
 
@@ -78,9 +95,13 @@ export class CloudBudget {
     const now = this.clock.now();
     const fresh: Ledger = { limit, remaining: limit, resetAt: nextMidnightUtc(now), blockedUntil: 0, authFailures: 0, authRetryAt: 0 };
     // A damaged or partial stored ledger is ignored rather than trusted into a blocked day.
-    const stored = ledgerSchema.safeParse(this.store?.load());
-    this.ledger = stored.success ? stored.data : fresh;
+    const stored = parseLedger(this.store?.load(now), now);
+    this.ledger = stored ?? fresh;
     this.rollOver();
+    // Written back at once so every copy agrees: one poisoned by an unbounded reset (kept
+    // until the next midnight by the bound) must not outlive this day in the file.
+    if (stored) this.store?.save(this.snapshot(), { urgent: true });
+    this.savedState = this.stateNow();
   }
 
   /** Throws instead of letting a call through that must not be made now. */
@@ -137,7 +158,7 @@ export class CloudBudget {
     const l = this.ledger;
     const now = this.clock.now();
     if (headers.limit !== undefined) l.limit = headers.limit;
-    if (headers.resetSeconds !== undefined) l.resetAt = now + headers.resetSeconds * 1000;
+    if (headers.resetSeconds !== undefined) l.resetAt = withinQuotaDay(now + headers.resetSeconds * 1000, now);
     if (status === 401) {
       l.authFailures++;
       l.authRetryAt = now + AUTH_RETRY_MS[Math.min(l.authFailures, AUTH_RETRY_MS.length) - 1]!;
@@ -205,7 +226,11 @@ export class CloudBudget {
 
   private changed(): void {
     const state = this.stateNow();
-    this.store?.save(this.snapshot(), { urgent: state === 'spent' || state === 'low' });
+    // A 429, a 401 or few calls left, and the way back from them, reach the disk now: after a
+    // kill -9 a restart must neither retry at once nor keep a block the cloud has lifted.
+    const urgent = state !== 'ok' || state !== this.savedState;
+    this.savedState = state;
+    this.store?.save(this.snapshot(), { urgent });
     for (const listener of [...this.listeners]) listener(state);
   }
 }

@@ -1,13 +1,14 @@
 // Two copies of a key's quota ledger (Node-RED's context and the file written at once when
 // it matters): after a crash either may be the newer. The newer day wins; within one day the
-// more cautious values do, so a 429 or a low count is never forgotten.
+// more cautious values do, so a 429 or a low count is never forgotten. Both copies are first
+// bounded to the quota's day: a copy poisoned by an unbounded reset would always be "newer".
 
 import { type Ledger, parseLedger } from './cloud-budget';
 
-export function cautiousLedger(first: unknown, second: unknown): Ledger | undefined {
+export function cautiousLedger(first: unknown, second: unknown, now: number): Ledger | undefined {
   // A damaged copy is left out rather than merged into nonsense.
-  const a = parseLedger(first);
-  const b = parseLedger(second);
+  const a = parseLedger(first, now);
+  const b = parseLedger(second, now);
   if (!a || !b) return a ?? b;
   if (a.resetAt !== b.resetAt) return a.resetAt > b.resetAt ? a : b;
   return {

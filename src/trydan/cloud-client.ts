@@ -8,10 +8,11 @@ import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
-import { InvalidInput, TrydanError } from './errors';
+import { Closed, InvalidInput, InvalidResponse, TrydanError } from './errors';
 import { Slots } from './slots';
 import { checkDeviceId } from './cloud-values';
 import { shown } from './show';
+import { withinQuotaDay } from './quota-day';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
 export type Priority = 'user' | 'background';
@@ -76,6 +77,9 @@ export interface CloudResult {
 export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const CONNECTIONS = 2;
+const CLOUD_CONNECTION = 'the connection to the V2C cloud';
+/** Deeper than any cloud reply: one nested further is refused, not searched without end. */
+const MAX_REPLY_DEPTH = 64;
 
 export class NoDevice extends TrydanError {
   constructor(endpoint: string) {
@@ -93,6 +97,7 @@ export class CloudClient {
   private readonly maxBodyBytes: number;
   /** Calls on the wire at once; the rest wait here, not in the HTTP agent, so a 429 can stop them. */
   private readonly slots = new Slots(CONNECTIONS);
+  private closed = false;
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -142,9 +147,10 @@ export class CloudClient {
     let status: number;
     let text: string;
     let headers: RateLimitHeaders;
-    const free = await this.slots.take();
+    const free = await this.slot(name, reservation);
     try {
       reservation.confirm();
+      this.checkOpen();
       const res = await boundedRequest(
         this.dispatcher,
         {
@@ -162,6 +168,8 @@ export class CloudClient {
     } catch (err) {
       if (neverSent(err)) reservation.release();
       else reservation.spend();
+      // A redeploy cut it short: that is what happened, whatever undici called it.
+      if (this.closed) throw new Closed(CLOUD_CONNECTION);
       if (err instanceof TrydanError) throw err;
       // Deliberately no `cause`: undici errors may hold the request, and so the header.
       throw new CloudUnreachable(name, networkWhy(err));
@@ -171,13 +179,39 @@ export class CloudClient {
     reservation.settle(status, headers);
     // A reply that echoes the key loses it here, before any payload, error or log is made of it.
     text = this.redact(text);
+    const decoded = (): unknown => this.redactDeep(reply.decode(text));
     if (status === 401) throw new AuthFailed(name);
     if (status === 403) throw new Forbidden(name);
-    if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
+    if (status === 429) throw new RateLimited(name, resetAt(headers));
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
-    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(text));
-    const raw = status === 204 ? null : reply.decode(text);
-    return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
+    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(decoded));
+    const raw = status === 204 ? null : decoded();
+    // Normalisers unwrap JSON held in texts: what they made is searched again.
+    return { endpoint: name, payload: this.redactDeep(normalise(endpoint, raw)), raw, rateLimit: this.budget.rateLimit };
+  }
+
+  /** Every text in a decoded value redacted, keys included: a JSON escape (\u006b…) hid the key from `redact`. */
+  private redactDeep(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_REPLY_DEPTH) throw new InvalidResponse('the V2C cloud answered with data nested deeper than any reply it sends');
+    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v, depth + 1)]));
+  }
+
+  /** A connection slot, waited for at most the call's deadline; a call that gets none gives its reservation back. */
+  private async slot(name: string, reservation: Reservation): Promise<() => void> {
+    try {
+      return await this.slots.take(this.timeoutMs, () => new CloudUnreachable(name, 'no connection free in time'));
+    } catch (err) {
+      reservation.release();
+      throw err;
+    }
+  }
+
+  /** Closed (or the dispatcher destroyed) before the call was sent: it never reached the cloud. */
+  private checkOpen(): void {
+    if (this.closed || (this.dispatcher as Partial<Pick<Agent, 'destroyed'>>).destroyed) throw new Closed(CLOUD_CONNECTION);
   }
 
   /** Server text shown to people: a server that echoes the request must not echo the key. */
@@ -191,15 +225,18 @@ export class CloudClient {
   }
 
   async close(): Promise<void> {
+    // Waiting calls are turned away first, so none gets a slot on a dispatcher being destroyed.
+    this.closed = true;
+    this.slots.close(new Closed(CLOUD_CONNECTION));
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
 
 /** What a refusal said, in short: its message if it has one, else its first words; never a page. */
-function rejectionDetail(text: string): string {
+function rejectionDetail(decoded: () => unknown): string {
   let said: unknown;
   try {
-    said = reply.decode(text);
+    said = decoded();
   } catch {
     return '';
   }
@@ -235,6 +272,12 @@ function rateLimitHeaders(headers: Record<string, string | string[] | undefined>
   return { ...(limit === undefined ? {} : { limit }), ...(remaining === undefined ? {} : { remaining }), ...(resetSeconds === undefined ? {} : { resetSeconds }) };
 }
 
+/** When a 429 ends, kept within the quota's day as the budget keeps it. */
+function resetAt(headers: RateLimitHeaders): number | undefined {
+  const now = Date.now();
+  return headers.resetSeconds === undefined ? undefined : withinQuotaDay(now + headers.resetSeconds * 1000, now);
+}
+
 function describe(name: string, error: ZodError, params: Record<string, unknown>): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join('.') : name;
@@ -248,7 +291,7 @@ function describe(name: string, error: ZodError, params: Record<string, unknown>
 /** Errors that prove the request never reached the cloud, so it cost nothing. */
 function neverSent(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? '';
-  return err instanceof RateLimited || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
+  return err instanceof RateLimited || err instanceof Closed || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
 }
 
 function networkWhy(err: unknown): string {

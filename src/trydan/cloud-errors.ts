@@ -21,10 +21,17 @@ export class Forbidden extends TrydanError {
 export class RateLimited extends TrydanError {
   readonly resetAt: number | undefined;
   constructor(endpoint: string, resetAt: number | undefined) {
-    const when = resetAt ? ` until ${new Date(resetAt).toISOString()}` : '';
+    const date = resetAt ? isoDate(resetAt) : undefined;
+    const when = date ? ` until ${date}` : '';
     super('RATE_LIMITED', `the V2C cloud daily quota is spent; ${endpoint} and every other cloud call wait${when}`);
     this.resetAt = resetAt;
   }
+}
+
+/** A date for an error text, or undefined where there is none: a text must never throw. */
+function isoDate(ms: number): string | undefined {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /** A background call refused to keep the last calls of the day for commands a person triggers. */

@@ -66,9 +66,9 @@ export class WriteNotVerified extends TrydanError {
   }
 }
 
-/** The coordinator was closed (redeploy, removal) before the request could run. */
+/** The coordinator or cloud client was closed (redeploy, removal) before the request could run. */
 export class Closed extends TrydanError {
-  constructor() {
-    super('CLOSED', 'connection to the charger was closed (redeploy or removal)');
+  constructor(what = 'connection to the charger') {
+    super('CLOSED', `${what} was closed (redeploy or removal)`);
   }
 }

@@ -165,6 +165,32 @@ describe('cloud client', () => {
     }
   });
 
+  it('never hands on a key the reply hides behind JSON escapes, at any depth of wrapping', async () => {
+    const escaped = `\\u006b${KEY.slice(1)}`;
+    const bodies = [
+      `{"message":"accepted key ${escaped}"}`,
+      `{"${escaped}":{"nested":["${escaped}"]}}`,
+      // JSON inside a JSON string: the escape is itself escaped once more.
+      JSON.stringify(`{"message":"key ${escaped}"}`),
+      // JSON inside a field, which the normaliser unwraps.
+      JSON.stringify({ data: `{"m":"${escaped}"}` }),
+    ];
+    for (const body of bodies) {
+      answer = () => ({ status: 200, body });
+      const r = await client.call('reported', { deviceId: 'D' });
+      assert.ok(!JSON.stringify(r.payload).includes(KEY), `payload: ${JSON.stringify(r.payload)}`);
+      assert.ok(!JSON.stringify(r.raw).includes(KEY), `raw: ${JSON.stringify(r.raw)}`);
+    }
+    answer = () => ({ status: 400, body: `{"message":"bad key ${escaped}"}` });
+    const err = await client.call('reboot', { deviceId: 'D' }).then(() => undefined, (e: Error) => e);
+    assert.ok(err && !err.message.includes(KEY.slice(0, 10)), `error: ${err?.message}`);
+  });
+
+  it('refuses a reply nested too deep to be searched for the key', async () => {
+    answer = () => ({ status: 200, body: '['.repeat(5000) + ']'.repeat(5000) });
+    await assert.rejects(client.call('reported', { deviceId: 'D' }), { code: 'INVALID_RESPONSE' });
+  });
+
   describe('with few calls left', () => {
     let slow: Server;
     let arrivals: number[];

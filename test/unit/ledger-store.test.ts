@@ -44,6 +44,19 @@ describe('quota ledger store', () => {
     assert.equal(new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') }).rateLimit.remaining, 40);
   });
 
+  it('keeps a 401 on disk at once, so a kill before the context flush does not retry at once, and its end too', () => {
+    const before = runtime(userDir);
+    new CloudBudget({ store: ledgerStore(before.RED, before.node, 'k1') }).record(401, {});
+    const after = runtime(userDir);
+    const again = new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') });
+    assert.equal(again.state, 'authFailed');
+    assert.throws(() => again.check('currentstatecharge', 'background'), { code: 'AUTH_FAILED' });
+    // The key works again: that reaches the disk at once too, or the cautious merge would revive the 401.
+    again.record(200, { remaining: 900 });
+    const later = runtime(userDir);
+    assert.equal(new CloudBudget({ store: ledgerStore(later.RED, later.node, 'k1') }).state, 'ok');
+  });
+
   it('trusts the more cautious of the context and the file', () => {
     const { RED, node, contextMemory } = runtime(userDir);
     const store = ledgerStore(RED, node, 'k1')!;
@@ -56,6 +69,20 @@ describe('quota ledger store', () => {
     contextMemory.set('v2c-trydan-quota-k1', { ...base, remaining: 990, resetAt: day + 86_400_000 });
     assert.equal(store.load()?.remaining, 990);
   });
+  it('treats a quota file that is not an object (null, a list, a number, text) as absent, and writes over it', () => {
+    const file = path.join(userDir, '.v2c-trydan-quota.json');
+    const fileOnly = { settings: { userDir }, log: { warn: () => undefined } } as unknown as NodeAPI;
+    for (const damaged of ['null', '[1,2]', '42', '"k1"', 'true']) {
+      for (const [RED, node] of [[fileOnly, undefined], [runtime(userDir).RED, runtime(userDir).node]] as const) {
+        fs.writeFileSync(file, damaged);
+        const budget = new CloudBudget({ store: ledgerStore(RED, node, 'k1') });
+        assert.equal(budget.state, 'ok', damaged);
+        budget.record(429, { remaining: 0, resetSeconds: 60 });
+        assert.equal(new CloudBudget({ store: ledgerStore(RED, runtime(userDir).node, 'k1') }).state, 'spent', `${damaged}: the 429 kept`);
+      }
+    }
+  });
+
   it('leaves a damaged copy out rather than merging it', () => {
     const { RED, node, contextMemory } = runtime(userDir);
     const store = ledgerStore(RED, node, 'k1')!;
