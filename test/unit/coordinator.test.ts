@@ -189,6 +189,21 @@ describe('Coordinator', () => {
     assert.deepEqual(rb.values, { Intensity: 10 });
   });
 
+  it('never raises the current before a queued pause lands: pause, 32 A, pause again', async () => {
+    lan.state.Paused = 0;
+    lan.state.Intensity = 16;
+    listen();
+    await clock.tickAsync(100); // first poll answered
+    const slow = coordinator.write({ Intensity: 10 });
+    await clock.tickAsync(10); // the charger is busy: the rest queues up
+    const writes = [coordinator.write({ Paused: 1 }), coordinator.write({ Intensity: 32 }), coordinator.write({ Paused: 1 })];
+    await clock.tickAsync(3_000);
+    await Promise.all([slow, ...writes]);
+    const states = statesOnTheWire({ Intensity: 16, Paused: 0 });
+    assert.ok(!states.some((s) => s.Paused === 0 && s.Intensity === 32), `charged at 32 A: ${JSON.stringify(states)}`);
+    assert.deepEqual(states.at(-1), { Intensity: 32, Paused: 1 });
+  });
+
   it('sends a write made the moment the previous one finished', async () => {
     const ticking = clock.tickAsync(10_000);
     const results = [];
