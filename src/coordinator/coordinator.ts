@@ -70,6 +70,8 @@ export class Coordinator {
   private timer: unknown;
   private failures = 0;
   private closed = false;
+  /** Aborted by close(): the wait before a second read-back ends at once. */
+  private readonly stopping = new AbortController();
   private current: ChargerStatus = { state: 'idle' };
   private last: Reading | undefined;
 
@@ -152,6 +154,7 @@ export class Coordinator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopping.abort();
     this.cancelTimer();
     const err = new Closed();
     for (const p of this.pendingWrites.take()) p.waiters.forEach((w) => w.reject(err));
@@ -274,7 +277,7 @@ export class Coordinator {
   private async verify(written: Map<string, PendingWrite>): Promise<void> {
     let open = [...written.keys()];
     for (let attempt = 0; attempt < 2 && open.length > 0; attempt++) {
-      if (attempt > 0) await sleep(this.clock, SETTLE_MS);
+      if (attempt > 0) await sleep(this.clock, SETTLE_MS, this.stopping.signal);
       if (this.closed) return;
       const reading = await this.lan.realtime();
       this.accept(reading);

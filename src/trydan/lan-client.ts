@@ -52,6 +52,8 @@ export class LanClient {
   private readonly ownsDispatcher: boolean;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Aborted by close(): a request waiting for its turn stops waiting. */
+  private readonly stopping = new AbortController();
   /** False once /read/ answered 404 on two separate occasions, each retried (2.3.20 has no /read/). */
   readSupported = true;
   private readMisses = 0;
@@ -107,6 +109,7 @@ export class LanClient {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
@@ -134,7 +137,8 @@ export class LanClient {
   private async once(path: string): Promise<Answer> {
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
     const wait = this.pacing.waitMs(this.clock.now());
-    if (wait > 0) await sleep(this.clock, wait);
+    if (wait > 0) await sleep(this.clock, wait, this.stopping.signal);
+    if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
     try {
       const reply = await boundedRequest(
         this.dispatcher,

@@ -272,6 +272,16 @@ describe('Coordinator', () => {
     assert.equal(lan.calls.length, calls, 'no polling once it is back: nobody listens to telemetry');
   });
 
+  it('ends the wait before a second read-back at once on close', async () => {
+    lan.ignoreWrites.add('Intensity'); // the first read-back does not show it: a settle wait follows
+    const write = coordinator.write({ Intensity: 10 }).then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(120); // written and read back once: now waiting to read back again
+    assert.equal(clock.countTimers(), 1);
+    await coordinator.close();
+    assert.equal(clock.countTimers(), 0, 'the settle wait outlived the close');
+    assert.equal(await write, 'CLOSED');
+  });
+
   it('leaves no timer behind on close and fails what was waiting', async () => {
     listen();
     await clock.tickAsync(100);
