@@ -210,6 +210,8 @@ export class Coordinator {
     waiters.forEach((w) => this.active.add(w));
     try {
       const reading = await this.lan.realtime(waiters.length ? 'user' : 'background');
+      // An answer after close (the LAN client lets the request on the wire end) is not news.
+      if (this.closed) return;
       this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
       waiters.forEach((w) => w.resolve(reading));
     } catch (err) {
@@ -280,6 +282,7 @@ export class Coordinator {
       if (attempt > 0) await sleep(this.clock, SETTLE_MS, this.stopping.signal);
       if (this.closed) return;
       const reading = await this.lan.realtime();
+      if (this.closed) return;
       this.accept(reading);
       const still: string[] = [];
       for (const keyword of open) {
