@@ -155,7 +155,11 @@ export class ChargerLink {
     this.coordinator = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
-    const closing = this.options.host ? releaseCharger(this.options.host, this) : coordinator.close();
+    this.track(this.options.host ? releaseCharger(this.options.host, this) : coordinator.close());
+  }
+
+  /** A release still running: close() waits for it. */
+  private track(closing: Promise<void>): void {
     this.closing = Promise.all([this.closing, closing]).then(() => undefined);
   }
 
@@ -167,12 +171,15 @@ export class ChargerLink {
     if (typeof known === 'string' && known) return known;
     // No reading yet: ask the charger itself (through its shared queue) before the cloud (pairings can be 403).
     const borrower = {};
+    const borrowed = !this.coordinator;
     const coordinator = this.coordinator ?? acquireCharger(host, borrower);
     try {
       const reading = await coordinator.refresh().catch(() => undefined);
       return typeof reading?.ID === 'string' ? reading.ID : '';
     } finally {
-      if (coordinator !== this.coordinator) void releaseCharger(host, borrower);
+      // Released even when a node subscribed meanwhile and got the same coordinator: the node
+      // holds it on its own, and the borrow must not keep it open after the link closes.
+      if (borrowed) this.track(releaseCharger(host, borrower));
     }
   }
 

@@ -3,9 +3,17 @@
 // request at a time, so two clients of the same charger would overlap. Users acquire the
 // coordinator and release it; the last release closes it. The key is the normalised origin
 // (host.ts), so "192.168.1.50" and "http://192.168.1.50:80/" are one charger.
+//
+// The charger outlives its coordinators: a redeploy, a Check or a node restarting may start
+// a new one while the old one's last request is still on the wire. So each address keeps a
+// line across generations: when the charger is free (the LAN pacing) and the closing of the
+// previous coordinator, which the next one's first request waits for. That close is bounded:
+// it ends when the request on the wire answers or reaches its deadline.
 
+import { systemClock } from '../trydan/clock';
 import { hostToOrigin } from '../trydan/host';
-import { LanClient } from '../trydan/lan-client';
+import { LAN_GAP_MS, LAN_TIMEOUT_MS, LanClient } from '../trydan/lan-client';
+import { LanPacing } from '../trydan/lan-pacing';
 import { type CadenceSettings, fastestCadence } from './cadence';
 import { type ChargerApi, Coordinator } from './coordinator';
 
@@ -15,21 +23,34 @@ interface Entry {
   users: Map<object, CadenceSettings | undefined>;
 }
 
+/** What a charger's coordinators hand on to the next one. */
+export interface ChargerLine {
+  /** When the charger is free for the next request, whichever coordinator sent the last. */
+  readonly pacing: LanPacing;
+  /** Resolves once the previous coordinator has closed (and its last request ended). */
+  after: Promise<void>;
+  /** False while a coordinator of this line is open or closing. */
+  idle: boolean;
+}
+
 export interface ChargerOptions {
   /** The user's cadence; the coordinator polls at the fastest of its users'. */
   cadence?: CadenceSettings;
   /** For tests: the charger transport to create when this address has no coordinator yet. */
-  connect?: (origin: string) => ChargerApi;
+  connect?: (origin: string, line: ChargerLine) => ChargerApi;
 }
 
 const entries = new Map<string, Entry>();
+const lines = new Map<string, ChargerLine>();
 
 /** The coordinator of the charger at `host` (throws InvalidInput for a bad address). */
 export function acquireCharger(host: string, user: object, options: ChargerOptions = {}): Coordinator {
   const origin = hostToOrigin(host);
   let entry = entries.get(origin);
   if (!entry) {
-    const lan = options.connect ? options.connect(origin) : new LanClient({ host: origin });
+    const line = lineOf(origin);
+    line.idle = false;
+    const lan = options.connect ? options.connect(origin, line) : new LanClient({ host: origin, pacing: line.pacing, after: line.after });
     entry = { coordinator: new Coordinator({ lan }), users: new Map() };
     entries.set(origin, entry);
   }
@@ -52,12 +73,29 @@ export async function releaseCharger(host: string, user: object): Promise<void> 
     entry.coordinator.setCadence(fastestCadence([...entry.users.values()]));
     return;
   }
-  // Forgotten before closing, so a user arriving meanwhile gets a fresh coordinator.
+  // Forgotten before closing, so a user arriving meanwhile gets a fresh coordinator, which
+  // sends nothing before this one has closed.
   entries.delete(origin);
-  await entry.coordinator.close();
+  const line = lineOf(origin);
+  const closed = entry.coordinator.close().catch(() => undefined);
+  line.after = closed;
+  await closed;
+  if (line.after === closed && !entries.has(origin)) line.idle = true;
 }
 
 /** How many chargers have a coordinator now (for tests and leak checks). */
 export function activeChargers(): number {
   return entries.size;
+}
+
+/** The address's line, made on first use; lines of idle chargers that are free are forgotten. */
+function lineOf(origin: string): ChargerLine {
+  const now = systemClock.now();
+  for (const [o, line] of lines) if (line.idle && line.pacing.waitMs(now) === 0) lines.delete(o);
+  let line = lines.get(origin);
+  if (!line) {
+    line = { pacing: new LanPacing(LAN_GAP_MS, LAN_TIMEOUT_MS), after: Promise.resolve(), idle: true };
+    lines.set(origin, line);
+  }
+  return line;
 }

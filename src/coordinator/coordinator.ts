@@ -66,10 +66,17 @@ export class Coordinator {
   /** Callers whose request is on the wire now; close() must not leave them hanging. */
   private readonly active = new Set<Waiter<never>>();
   private pollRequested = false;
+  /** A poll is on the wire: a new listener gets its reading. */
+  private polling = false;
   private working = false;
   private timer: unknown;
+  /** When the timer was set, and when it fires (a faster cadence may bring it forward). */
+  private timerSetAt = 0;
+  private timerDueAt = 0;
   private failures = 0;
   private closed = false;
+  /** Aborted by close(): the wait before a second read-back ends at once. */
+  private readonly stopping = new AbortController();
   private current: ChargerStatus = { state: 'idle' };
   private last: Reading | undefined;
 
@@ -79,9 +86,16 @@ export class Coordinator {
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
   }
 
-  /** Takes effect from the next scheduled poll (a shared charger follows its fastest user). */
+  /**
+   * A shared charger follows its fastest user. A faster cadence brings the pending poll
+   * forward (counted from the last poll), so a user joining a slow charger is not kept
+   * waiting for the slow user's timer; a slower one takes effect from the next poll.
+   */
   setCadence(cadence: CadenceSettings): void {
     this.cadence = cadence;
+    if (this.timer === undefined) return;
+    const delay = this.pollDelay();
+    if (delay !== undefined && this.timerSetAt + delay < this.timerDueAt) this.schedule(delay, this.timerSetAt);
   }
 
   get status(): ChargerStatus {
@@ -102,6 +116,10 @@ export class Coordinator {
       const wait = this.lan.pollWait?.() ?? 0;
       if (wait > 0) this.schedule(wait);
       else this.requestPoll();
+    } else if (listener.telemetry && this.joinerPolls()) {
+      // A new listener (another node, another config node) gets a reading now, not after
+      // the interval of whoever came first; one already on the wire or queued serves it.
+      this.requestPoll();
     }
     return () => {
       this.listeners.delete(listener);
@@ -152,6 +170,7 @@ export class Coordinator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopping.abort();
     this.cancelTimer();
     const err = new Closed();
     for (const p of this.pendingWrites.take()) p.waiters.forEach((w) => w.reject(err));
@@ -162,6 +181,14 @@ export class Coordinator {
     this.setStatus({ state: 'closed' });
     this.listeners.clear();
     await this.lan.close();
+  }
+
+  /** Whether a listener joining a polled charger should get a poll of its own now. */
+  private joinerPolls(): boolean {
+    // A paced transport (the cloud's quota) polls at its pace only; a charger backing off is
+    // probed on its own schedule.
+    if (this.lan.minPollDelay || this.current.state === 'offline') return false;
+    return !this.polling && !this.pollRequested;
   }
 
   private telemetryListeners(): number {
@@ -205,8 +232,11 @@ export class Coordinator {
     const waiters = this.pollWaiters;
     this.pollWaiters = [];
     waiters.forEach((w) => this.active.add(w));
+    this.polling = true;
     try {
       const reading = await this.lan.realtime(waiters.length ? 'user' : 'background');
+      // An answer after close (the LAN client lets the request on the wire end) is not news.
+      if (this.closed) return;
       this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
       waiters.forEach((w) => w.resolve(reading));
     } catch (err) {
@@ -214,6 +244,7 @@ export class Coordinator {
       this.fail(err);
       waiters.forEach((w) => w.reject(err as Error));
     } finally {
+      this.polling = false;
       waiters.forEach((w) => this.active.delete(w));
     }
   }
@@ -274,9 +305,10 @@ export class Coordinator {
   private async verify(written: Map<string, PendingWrite>): Promise<void> {
     let open = [...written.keys()];
     for (let attempt = 0; attempt < 2 && open.length > 0; attempt++) {
-      if (attempt > 0) await sleep(this.clock, SETTLE_MS);
+      if (attempt > 0) await sleep(this.clock, SETTLE_MS, this.stopping.signal);
       if (this.closed) return;
       const reading = await this.lan.realtime();
+      if (this.closed) return;
       this.accept(reading);
       const still: string[] = [];
       for (const keyword of open) {
@@ -307,27 +339,42 @@ export class Coordinator {
     const power = typeof reading.ChargePower === 'number' ? reading.ChargePower : undefined;
     this.setStatus({ state: 'online', charging: isCharging(reading), carConnected, ...(power === undefined ? {} : { power }) });
     for (const l of [...this.listeners]) if (!skip?.has(l)) l.telemetry?.(reading);
-    this.schedule(Math.max(nextPollDelay(this.cadence, carConnected), this.lan.minPollDelay?.() ?? 0));
+    this.schedule(this.pollDelay()!);
   }
 
   private fail(err: unknown): void {
     this.failures++;
-    const retryInMs = Math.max(backoffDelay(this.cadence, this.failures), this.lan.minPollDelay?.() ?? 0);
+    const retryInMs = this.pollDelay(true)!;
     const error = err instanceof TrydanError ? err.message : String((err as Error)?.message ?? err);
     const code = err instanceof TrydanError ? { code: err.code } : {};
     this.setStatus({ state: 'offline', error, ...code, failures: this.failures, retryInMs });
     this.schedule(retryInMs);
   }
 
-  /** Times the next poll: for telemetry listeners, or one probe while offline so the status recovers. */
-  private schedule(ms: number): void {
+  /**
+   * The wait before the next poll at the current cadence: after a good reading, or (`failed`,
+   * or offline now) the backoff; undefined before the first reading.
+   */
+  private pollDelay(failed = this.current.state === 'offline'): number | undefined {
+    const floor = this.lan.minPollDelay?.() ?? 0;
+    if (failed) return Math.max(backoffDelay(this.cadence, this.failures), floor);
+    return this.last ? Math.max(nextPollDelay(this.cadence, isCarConnected(this.last)), floor) : undefined;
+  }
+
+  /** Times the next poll, `ms` after `from`: for telemetry listeners, or one probe while offline so the status recovers. */
+  private schedule(ms: number, from = this.clock.now()): void {
     this.cancelTimer();
     if (this.closed || (this.telemetryListeners() === 0 && this.current.state !== 'offline')) return;
     // Past the limit setTimeout fires at once: a cloud pace of days must not become a loop.
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.requestPoll();
-    }, Math.min(ms, MAX_TIMER_MS));
+    this.timerSetAt = from;
+    this.timerDueAt = from + Math.min(ms, MAX_TIMER_MS);
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.requestPoll();
+      },
+      Math.max(0, this.timerDueAt - this.clock.now()),
+    );
   }
 
   private cancelTimer(): void {

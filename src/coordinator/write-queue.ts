@@ -4,11 +4,13 @@
 // The rule: a message's keywords are sent in the order the message gives them (its producer
 // knows the order it needs: Intensity before Paused=0, so a car never resumes at the old
 // current), and messages go in the order they came. A queued message is dropped only when
-// later queued messages rewrite every one of its keywords; its callers then learn the later
-// values. A message only partly rewritten later is sent whole, with its own values. So every
-// state the charger passes through is one some message asked for in its own order: merging
-// values across messages could resume a car at a stale current (32 A, pause, then 6 A +
-// resume must not become 32 A + resume, 6 A).
+// the message queued after it rewrites every one of its keywords, with nothing kept in
+// between (a run of superseded messages in a row); its callers then learn the later values.
+// A message only partly rewritten, or one a kept message follows, is sent whole, with its own
+// values. So the charger only passes through states some message asked for, in their order:
+// merging across a kept message could resume a car at a stale current (32 A, pause, then 6 A
+// + resume must not become 32 A + resume, 6 A), or send 32 A before the pause it was meant
+// to follow (pause, 32 A, pause must not become 32 A, pause).
 
 export interface QueuedWrite<W> {
   keyword: string;
@@ -27,18 +29,13 @@ export class WriteQueue<W> {
   /** Queues one message: its writes in send order, each with its caller. */
   add(message: ReadonlyArray<{ keyword: string; value: number; waiter: W }>): void {
     if (message.length === 0) return;
-    this.messages.push(message.map(({ keyword, value, waiter }) => ({ keyword, value, waiters: [waiter] })));
-    // From the newest back: `latest` holds each keyword's last write after the message looked at.
-    const latest = new Map<string, QueuedWrite<W>>();
-    for (let i = this.messages.length - 1; i >= 0; i--) {
-      const writes = this.messages[i]!;
-      if (latest.size > 0 && writes.every((w) => latest.has(w.keyword))) {
-        for (const w of writes) latest.get(w.keyword)!.waiters.push(...w.waiters);
-        this.messages.splice(i, 1);
-        continue;
-      }
-      for (const w of writes) if (!latest.has(w.keyword)) latest.set(w.keyword, w);
+    const newest = message.map(({ keyword, value, waiter }) => ({ keyword, value, waiters: [waiter] }));
+    const rewrites = new Map(newest.map((w) => [w.keyword, w]));
+    // Back from the newest: stop at the first message it does not wholly rewrite (kept).
+    while (this.messages.length > 0 && this.messages.at(-1)!.every((w) => rewrites.has(w.keyword))) {
+      for (const w of this.messages.pop()!) rewrites.get(w.keyword)!.waiters.unshift(...w.waiters);
     }
+    this.messages.push(newest);
   }
 
   /** Everything queued, in send order, leaving the queue empty. */

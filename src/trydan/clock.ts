@@ -12,8 +12,16 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-export function sleep(clock: Clock, ms: number): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts (a close): its timer is cleared, so no handle outlives the close. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    clock.setTimeout(resolve, ms);
+    const wake = (): void => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const timer = clock.setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }

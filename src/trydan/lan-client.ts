@@ -12,10 +12,14 @@ import { type Reading, parseRealtime } from './telemetry';
 
 export interface LanClientOptions {
   host: string;
-  /** Milliseconds of quiet between two requests. */
+  /** Milliseconds of quiet between two requests (unless `pacing` is given). */
   gapMs?: number;
   /** Milliseconds to wait for a whole answer (headers and body) before giving up. */
   timeoutMs?: number;
+  /** When the charger is free, shared with the clients before and after this one (charger-registry.ts). */
+  pacing?: LanPacing;
+  /** The previous client of this charger closing: its last request must end before this one sends. */
+  after?: Promise<unknown>;
   /** Bytes of body accepted; a Trydan reply is under 2 KB. */
   maxBodyBytes?: number;
   clock?: Clock;
@@ -27,6 +31,10 @@ interface Answer {
   status: number;
   body: string;
 }
+
+/** Quiet between two requests, and the wait for a whole answer (trydan-facts §1: ~150 ms, 6–10 s). */
+export const LAN_GAP_MS = 150;
+export const LAN_TIMEOUT_MS = 8000;
 
 /** A Trydan reply is under 2 KB: anything near this is not a charger talking. */
 export const LAN_MAX_BODY_BYTES = 64 * 1024;
@@ -50,17 +58,20 @@ export class LanClient {
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<unknown>;
   private closed = false;
+  /** Aborted by close(): a request waiting for its turn stops waiting. */
+  private readonly stopping = new AbortController();
   /** False once /read/ answered 404 on two separate occasions, each retried (2.3.20 has no /read/). */
   readSupported = true;
   private readMisses = 0;
 
   constructor(options: LanClientOptions) {
     this.origin = hostToOrigin(options.host);
-    this.timeoutMs = options.timeoutMs ?? 8000;
+    this.timeoutMs = options.timeoutMs ?? LAN_TIMEOUT_MS;
     this.maxBodyBytes = options.maxBodyBytes ?? LAN_MAX_BODY_BYTES;
-    this.pacing = new LanPacing(options.gapMs ?? 150, this.timeoutMs);
+    this.pacing = options.pacing ?? new LanPacing(options.gapMs ?? LAN_GAP_MS, this.timeoutMs);
+    this.tail = (options.after ?? Promise.resolve()).catch(() => undefined);
     this.clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
@@ -105,8 +116,15 @@ export class LanClient {
     }
   }
 
+  /**
+   * Sends nothing more, and resolves once the request on the wire (if any) has ended, by its
+   * answer or its deadline. It is not cut short: the charger would go on working on it, unseen
+   * by the pacing, while the next client of this charger sends its own (an overlap).
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
+    await this.tail;
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
@@ -134,7 +152,8 @@ export class LanClient {
   private async once(path: string): Promise<Answer> {
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
     const wait = this.pacing.waitMs(this.clock.now());
-    if (wait > 0) await sleep(this.clock, wait);
+    if (wait > 0) await sleep(this.clock, wait, this.stopping.signal);
+    if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
     try {
       const reply = await boundedRequest(
         this.dispatcher,

@@ -1,20 +1,25 @@
 import { strict as assert } from 'node:assert';
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import type { InstalledClock } from '@sinonjs/fake-timers';
 import { Coordinator } from '../../src/coordinator/coordinator';
 import type { ChargerStatus } from '../../src/coordinator/status';
 import type { Clock } from '../../src/trydan/clock';
 import type { Reading } from '../../src/trydan/telemetry';
+import { fakeClock } from '../helpers/fake-clock';
 import { FakeLan } from '../helpers/fake-lan';
 
 describe('Coordinator', () => {
   let clock: InstalledClock;
+  /** The same fake time as the Clock the coordinator takes. */
+  let time: Clock;
   let lan: FakeLan;
   let coordinator: Coordinator;
 
   beforeEach(() => {
-    clock = FakeTimers.createClock(0) as unknown as InstalledClock;
+    const made = fakeClock(0);
+    clock = made.fake as unknown as InstalledClock;
+    time = made.clock;
     lan = new FakeLan(clock);
-    coordinator = new Coordinator({ lan, cadence: { pollInterval: 5, idleInterval: 30, maxBackoff: 300 }, clock: clock as unknown as Clock });
+    coordinator = new Coordinator({ lan, cadence: { pollInterval: 5, idleInterval: 30, maxBackoff: 300 }, clock: time });
   });
 
   afterEach(async () => {
@@ -30,7 +35,7 @@ describe('Coordinator', () => {
 
   it('never asks setTimeout for more than it can wait (a cloud pace of weeks is not a loop)', async () => {
     const slow = Object.assign(new FakeLan(clock), { minPollDelay: () => 3e9 });
-    const c = new Coordinator({ lan: slow, clock: clock as unknown as Clock });
+    const c = new Coordinator({ lan: slow, clock: time });
     c.subscribe({ telemetry: () => undefined });
     await clock.tickAsync(10_000);
     assert.equal(slow.count('RealTimeData'), 1);
@@ -56,6 +61,41 @@ describe('Coordinator', () => {
     listen();
     await clock.tickAsync(91_000);
     assert.equal(lan.count('RealTimeData'), 4);
+  });
+
+  it('brings the pending poll forward when a faster cadence joins (a second config node)', async () => {
+    coordinator.setCadence({ pollInterval: 3600, idleInterval: 3600, maxBackoff: 3600 });
+    listen();
+    await clock.tickAsync(1_000);
+    assert.equal(lan.count('RealTimeData'), 1);
+    coordinator.setCadence({ pollInterval: 2, idleInterval: 2, maxBackoff: 60 });
+    await clock.tickAsync(1_100); // 2 s after the first poll's answer
+    assert.equal(lan.count('RealTimeData'), 2, 'polled 2 s after the last reading, not after an hour');
+    await clock.tickAsync(4_100);
+    assert.equal(lan.count('RealTimeData'), 4);
+    // Slower again: from the next poll on; the one already timed stays.
+    coordinator.setCadence({ pollInterval: 3600, idleInterval: 3600, maxBackoff: 3600 });
+    await clock.tickAsync(2_100);
+    assert.equal(lan.count('RealTimeData'), 5);
+    await clock.tickAsync(60_000);
+    assert.equal(lan.count('RealTimeData'), 5);
+  });
+
+  it('gives a listener that joins a polled charger a reading at once', async () => {
+    coordinator.setCadence({ pollInterval: 3600, idleInterval: 3600, maxBackoff: 3600 });
+    listen();
+    await clock.tickAsync(1_000);
+    const late = listen();
+    await clock.tickAsync(100);
+    assert.equal(late.readings.length, 1);
+    assert.equal(lan.count('RealTimeData'), 2);
+    // Joining while a poll is on the wire: that poll serves it.
+    void coordinator.refresh();
+    await clock.tickAsync(10);
+    const third = listen();
+    await clock.tickAsync(100);
+    assert.equal(third.readings.length, 1);
+    assert.equal(lan.count('RealTimeData'), 3);
   });
 
   it('gives a requested reading to the requester once, through the promise', async () => {
@@ -189,6 +229,21 @@ describe('Coordinator', () => {
     assert.deepEqual(rb.values, { Intensity: 10 });
   });
 
+  it('never raises the current before a queued pause lands: pause, 32 A, pause again', async () => {
+    lan.state.Paused = 0;
+    lan.state.Intensity = 16;
+    listen();
+    await clock.tickAsync(100); // first poll answered
+    const slow = coordinator.write({ Intensity: 10 });
+    await clock.tickAsync(10); // the charger is busy: the rest queues up
+    const writes = [coordinator.write({ Paused: 1 }), coordinator.write({ Intensity: 32 }), coordinator.write({ Paused: 1 })];
+    await clock.tickAsync(3_000);
+    await Promise.all([slow, ...writes]);
+    const states = statesOnTheWire({ Intensity: 16, Paused: 0 });
+    assert.ok(!states.some((s) => s.Paused === 0 && s.Intensity === 32), `charged at 32 A: ${JSON.stringify(states)}`);
+    assert.deepEqual(states.at(-1), { Intensity: 32, Paused: 1 });
+  });
+
   it('sends a write made the moment the previous one finished', async () => {
     const ticking = clock.tickAsync(10_000);
     const results = [];
@@ -255,6 +310,16 @@ describe('Coordinator', () => {
     const calls = lan.calls.length;
     await clock.tickAsync(600_000);
     assert.equal(lan.calls.length, calls, 'no polling once it is back: nobody listens to telemetry');
+  });
+
+  it('ends the wait before a second read-back at once on close', async () => {
+    lan.ignoreWrites.add('Intensity'); // the first read-back does not show it: a settle wait follows
+    const write = coordinator.write({ Intensity: 10 }).then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(120); // written and read back once: now waiting to read back again
+    assert.equal(clock.countTimers(), 1);
+    await coordinator.close();
+    assert.equal(clock.countTimers(), 0, 'the settle wait outlived the close');
+    assert.equal(await write, 'CLOSED');
   });
 
   it('leaves no timer behind on close and fails what was waiting', async () => {

@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { TrydanSimulator } from '../../src/sim';
 import { LanClient } from '../../src/trydan/lan-client';
+import { countingClock } from '../helpers/counting-clock';
 import { floodingServer, tricklingServer, within } from '../helpers/endless-server';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
@@ -157,6 +158,21 @@ describe('LAN client', () => {
     await within(1_000, (async () => { while (c.socketsClosed < c.requests) await new Promise((r) => setTimeout(r, 10)); })());
     assert.equal(c.requests, 1, 'a reply too large is not asked for again');
     assert.ok(c.bytesWritten < 16 * 1024 * 1024, `${c.bytesWritten} bytes written before the client left`);
+  });
+
+  it('stops a request waiting for its turn when closed, leaving no timer behind', async () => {
+    const c = await charger((_req, res) => res.end('{"ID":"A","ChargeState":0}'));
+    close = c.close;
+    const clock = countingClock();
+    // A gap as long as the pacing can ask for after a timeout, so the second request waits.
+    client = new LanClient({ host: c.host, gapMs: 10_000, clock });
+    await client.realtime();
+    const waiting = client.realtime().then(() => 'answered', (err: Error & { code?: string }) => err.code);
+    await new Promise((r) => setTimeout(r, 50));
+    await within(1_000, client.close());
+    assert.equal(await within(1_000, waiting), 'DEVICE_UNREACHABLE');
+    assert.equal(clock.pending(), 0, 'the wait for the gap outlived the close');
+    assert.equal(c.log.length, 1, 'nothing sent after the close');
   });
 
   describe('against the simulator, which counts overlaps', () => {
