@@ -4,6 +4,8 @@
 
 import type { NodeAPI, NodeDef } from 'node-red';
 import { InvalidInput } from '../src/trydan/errors';
+import { own } from '../src/trydan/own';
+import { shown } from '../src/trydan/show';
 import { type CloudRequest, paramsOf, registerCloudNode } from './lib/cloud-node';
 import { migrate } from './lib/migrate';
 
@@ -25,9 +27,10 @@ const ENDPOINTS: Readonly<Record<string, string>> = {
 export = function (RED: NodeAPI): void {
   registerCloudNode<ProfileDef>(RED, 'v2c-power-profile', (def) => migrate(def, { action: 'list' }), {
     request(config, msg): CloudRequest {
-      const action = config.action || String((msg as { action?: unknown }).action ?? '');
-      const endpoint = ENDPOINTS[action];
-      if (!endpoint) throw new InvalidInput([`"${action}" is not a power profile action; use ${Object.keys(ENDPOINTS).join(', ')}`]);
+      const asked: unknown = config.action || ((msg as { action?: unknown }).action ?? '');
+      const endpoint = own(ENDPOINTS, asked);
+      if (!endpoint) throw new InvalidInput([`${shown(asked)} is not a power profile action; use ${Object.keys(ENDPOINTS).join(', ')}`]);
+      const action = asked as string;
       const params = action === 'list' ? {} : { ...paramsOf(msg.payload, `power profile ${action}`) };
       if ((action === 'create' || action === 'update') && params.updateAt === undefined) params.updateAt = new Date().toISOString();
       return { endpoint, params };

@@ -3,6 +3,8 @@
 
 import type { NodeAPI, NodeDef } from 'node-red';
 import { InvalidInput } from '../src/trydan/errors';
+import { own } from '../src/trydan/own';
+import { shown } from '../src/trydan/show';
 import { type CloudRequest, paramsOf, registerCloudNode } from './lib/cloud-node';
 import { migrate } from './lib/migrate';
 
@@ -28,15 +30,16 @@ const ACTIONS: Readonly<Record<Action, { endpoint: string; keys: readonly string
 export = function (RED: NodeAPI): void {
   registerCloudNode<RfidDef>(RED, 'v2c-rfid', (def) => migrate(def, { action: 'list' }), {
     request(config, msg): CloudRequest {
-      const action = (config.action || String((msg as { action?: unknown }).action ?? '')) as Action;
-      const spec = ACTIONS[action];
-      if (!spec) throw new InvalidInput([`"${action}" is not an RFID action; use ${Object.keys(ACTIONS).join(', ')}`]);
+      const asked: unknown = config.action || ((msg as { action?: unknown }).action ?? '');
+      const spec = own(ACTIONS, asked);
+      if (!spec) throw new InvalidInput([`${shown(asked)} is not an RFID action; use ${Object.keys(ACTIONS).join(', ')}`]);
+      const action = asked as Action;
       // The reader takes a plain on/off payload; the others an object such as {code, tag}.
       const params =
         action === 'reader' && (typeof msg.payload !== 'object' || msg.payload === null)
           ? { value: msg.payload }
           : paramsOf(msg.payload, `rfid ${action}`, spec.keys.length > 0);
-      const picked = Object.fromEntries(spec.keys.filter((k) => params[k] !== undefined).map((k) => [k, params[k]]));
+      const picked = Object.fromEntries(spec.keys.filter((k) => Object.hasOwn(params, k) && params[k] !== undefined).map((k) => [k, params[k]]));
       const extra = Object.keys(params).filter((k) => !spec.keys.includes(k));
       if (extra.length) throw new InvalidInput([`rfid ${action} does not take ${extra.join(', ')}; it takes ${spec.keys.join(', ') || 'nothing'}`]);
       return { endpoint: spec.endpoint, params: picked };

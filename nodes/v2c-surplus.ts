@@ -10,6 +10,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
 import { InvalidInput } from '../src/trydan/errors';
+import { shown } from '../src/trydan/show';
 import { type Reading, isCarConnected } from '../src/trydan/telemetry';
 import {
   type ChargerView,
@@ -87,9 +88,9 @@ function pick(config: Record<string, unknown>, names: readonly string[]): Record
 function meterFrom(config: Record<string, unknown>): MeterOptions {
   const problems: string[] = [];
   const gridFormat = config.gridFormat as MeterOptions['gridFormat'];
-  if (!GRID_FORMATS.includes(gridFormat)) problems.push(`gridFormat: ${JSON.stringify(config.gridFormat)} is not one of ${GRID_FORMATS.join(', ')}`);
-  if (config.unit !== 'W' && config.unit !== 'kW') problems.push(`unit: ${JSON.stringify(config.unit)} is not W or kW`);
-  if (!GRID_SOURCES.includes(config.gridSource as GridSource)) problems.push(`gridSource: ${JSON.stringify(config.gridSource)} is not one of ${GRID_SOURCES.join(', ')}`);
+  if (!GRID_FORMATS.includes(gridFormat)) problems.push(`gridFormat: ${shown(config.gridFormat)} is not one of ${GRID_FORMATS.join(', ')}`);
+  if (config.unit !== 'W' && config.unit !== 'kW') problems.push(`unit: ${shown(config.unit)} is not W or kW`);
+  if (!GRID_SOURCES.includes(config.gridSource as GridSource)) problems.push(`gridSource: ${shown(config.gridSource)} is not one of ${GRID_SOURCES.join(', ')}`);
   if (problems.length) throw new InvalidInput(problems);
   const flag = (v: unknown) => v === true || v === 'true';
   return { gridFormat, unit: config.unit as MeterOptions['unit'], invertGrid: flag(config.invertGrid), invertBattery: flag(config.invertBattery) };

@@ -4,6 +4,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { CLOUD_WRITES } from '../src/trydan/cloud-catalogue';
 import { InvalidInput } from '../src/trydan/errors';
+import { own } from '../src/trydan/own';
 import { validateWrite } from '../src/trydan/keywords';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
@@ -22,7 +23,7 @@ const DEFAULTS = { keyword: '' };
 
 /** Without LAN only some keywords can be set, through the cloud: refuse the rest before sending any. */
 function checkCloudWritable(values: Record<string, number>): void {
-  const lanOnly = Object.keys(values).filter((k) => !CLOUD_WRITES[k]);
+  const lanOnly = Object.keys(values).filter((k) => !own(CLOUD_WRITES, k));
   if (lanOnly.length) {
     throw new InvalidInput([`${lanOnly.join(', ')} can only be written over the LAN (this charger has no LAN address); the cloud can set ${Object.keys(CLOUD_WRITES).join(', ')}`]);
   }

@@ -5,6 +5,7 @@
 
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { CloudResult } from '../../src/trydan/cloud-client';
+import { checkDeviceId } from '../../src/trydan/cloud-values';
 import { InvalidInput } from '../../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './config-node';
 import { releaseOnClose, respond } from './respond';
@@ -40,11 +41,11 @@ export function registerCloudNode<C extends { server: string }>(
 
     this.on('input', (input, send, done) => {
       const msg = input as Msg;
-      const deviceId = typeof msg.deviceId === 'string' ? msg.deviceId : undefined;
       respond(
         status,
         done,
         () => {
+          const deviceId = checkDeviceId(msg.deviceId, 'msg.deviceId');
           const req = spec.request(config, msg);
           return server.cloudCall(req.endpoint, { ...(req.params ? { params: req.params } : {}), ...(deviceId ? { deviceId } : {}), priority: 'user' });
         },

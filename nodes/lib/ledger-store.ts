@@ -1,12 +1,14 @@
 // Where a key's quota ledger survives a restart: Node-RED's global context in a persistent
 // store when one is configured (contextStorage with the localfilesystem module), otherwise
-// a small JSON file in the user directory. The key itself is never written: entries are
-// named by a hash of it.
+// a small JSON file in the user directory. That context reaches the disk on a 30 s flush, so
+// a 429 or a low count is also written to the file at once: a crash must not forget it. The
+// key itself is never written: entries are named by a hash of it.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
 import type { Ledger, LedgerStore } from '../../src/coordinator/cloud-budget';
+import { cautiousLedger } from '../../src/coordinator/ledger-merge';
 
 const FILE = '.v2c-trydan-quota.json';
 
@@ -20,15 +22,24 @@ function persistentContextStore(RED: NodeAPI): string | undefined {
  * before any config node with the key is deployed) only the file is used.
  */
 export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerStore | undefined {
-  const name = `v2c-trydan-quota-${keyId}`;
+  const file = fileStore(RED, node, keyId);
   const store = persistentContextStore(RED);
   if (store && node) {
+    const name = `v2c-trydan-quota-${keyId}`;
     const global = node.context().global;
     return {
-      load: () => (global.get(name, store) as Ledger | undefined) ?? undefined,
-      save: (ledger) => global.set(name, ledger, store),
+      load: () => cautiousLedger(global.get(name, store), file?.load()),
+      save: (ledger, options) => {
+        global.set(name, ledger, store);
+        if (options?.urgent) file?.save(ledger);
+      },
     };
   }
+  return file;
+}
+
+/** The ledger in a small JSON file in the user directory, written atomically on every save. */
+function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerStore | undefined {
   const userDir = (RED.settings as unknown as { userDir?: string }).userDir;
   if (!userDir) return undefined;
   const file = path.join(userDir, FILE);
@@ -40,7 +51,10 @@ export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string)
     }
   };
   return {
-    load: () => readAll()[keyId],
+    load: () => {
+      const all = readAll();
+      return Object.hasOwn(all, keyId) ? all[keyId] : undefined;
+    },
     save: (ledger) => {
       try {
         // Write then rename, so a crash mid-write never leaves a half file (every key's ledger lost).

@@ -3,11 +3,13 @@
 // come and counts calls when they don't; keeps a reserve for commands a person triggers
 // (background calls stop first); after a 429 it lets nothing through until the reset;
 // after a 401 it keeps trying, slowly, because cloud outages gave valid keys 401 for days.
+// A call is reserved before it goes on the wire, synchronously, so concurrent calls cannot
+// all pass one check: what is left is what the cloud last said minus the calls in flight.
 // The ledger is plain data so it can be persisted and survive a restart.
 
 import { z } from 'zod';
 import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
-import type { Priority, RateLimitHeaders } from '../trydan/cloud-client';
+import type { Priority, RateLimitHeaders, Reservation } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
 
 export interface Ledger {
@@ -24,7 +26,8 @@ export interface Ledger {
 
 export interface LedgerStore {
   load(): Ledger | undefined;
-  save(ledger: Ledger): void;
+  /** `urgent`: after a 429 or with few calls left, so it must reach the disk now, not at a later flush. */
+  save(ledger: Ledger, options?: { urgent: boolean }): void;
 }
 
 export type BudgetState = 'ok' | 'low' | 'spent' | 'authFailed';
@@ -39,6 +42,12 @@ export interface BudgetOptions {
 
 const count = z.number().finite();
 const ledgerSchema = z.object({ limit: count.positive(), remaining: count, resetAt: count, blockedUntil: count, authFailures: count.int().min(0), authRetryAt: count });
+
+/** A stored ledger if it is whole, else undefined: a damaged one must not be trusted into a blocked day. */
+export function parseLedger(value: unknown): Ledger | undefined {
+  const parsed = ledgerSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
 
 const DAY_MS = 86_400_000;
 /** Never poll the cloud faster than this, whatever the budget allows. */
@@ -56,6 +65,8 @@ export class CloudBudget {
   private readonly store: LedgerStore | undefined;
   private ledger: Ledger;
   private readonly listeners = new Set<(state: BudgetState) => void>();
+  /** Calls reserved and not yet answered: already spent as far as new calls are concerned. */
+  private inFlight = 0;
   /** Config nodes polling telemetry through the cloud with this key: they share the pace. */
   readonly pollers = new Set<object>();
 
@@ -76,11 +87,48 @@ export class CloudBudget {
   check(endpoint: string, priority: Priority): void {
     this.rollOver();
     const l = this.ledger;
-    if (l.blockedUntil > this.clock.now() || l.remaining <= 0) throw new RateLimited(endpoint, l.blockedUntil || l.resetAt);
+    const left = l.remaining - this.inFlight;
+    if (l.blockedUntil > this.clock.now() || left <= 0) throw new RateLimited(endpoint, l.blockedUntil || l.resetAt);
     if (priority === 'background') {
-      if (l.remaining <= this.reserve) throw new QuotaReserved(endpoint, l.remaining);
+      if (left <= this.reserve) throw new QuotaReserved(endpoint, Math.max(0, left));
       if (l.authFailures > 0 && this.clock.now() < l.authRetryAt) throw new AuthFailed(endpoint);
     }
+  }
+
+  /**
+   * Takes one call for a request about to be sent, or throws as check does. The reservation
+   * is settled with the answer, spent when the answer is lost, or released when nothing went out.
+   */
+  reserveCall(endpoint: string, priority: Priority): Reservation {
+    this.check(endpoint, priority);
+    this.inFlight++;
+    let open = true;
+    const close = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.inFlight--;
+      return true;
+    };
+    return {
+      confirm: () => {
+        // Waiting for a connection while a 429 came in: this call must not go out either.
+        if (!open || this.ledger.blockedUntil <= this.clock.now()) return;
+        close();
+        throw new RateLimited(endpoint, this.ledger.blockedUntil);
+      },
+      settle: (status, headers) => {
+        if (close()) this.record(status, headers);
+      },
+      spend: () => {
+        if (!close()) return;
+        this.rollOver();
+        this.ledger.remaining = Math.max(0, this.ledger.remaining - 1);
+        this.changed();
+      },
+      release: () => {
+        close();
+      },
+    };
   }
 
   /** Learns from an answer: its headers if any, else one call counted. 401s cost nothing. */
@@ -156,8 +204,8 @@ export class CloudBudget {
   }
 
   private changed(): void {
-    this.store?.save(this.snapshot());
     const state = this.stateNow();
+    this.store?.save(this.snapshot(), { urgent: state === 'spent' || state === 'low' });
     for (const listener of [...this.listeners]) listener(state);
   }
 }

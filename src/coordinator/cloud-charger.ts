@@ -6,6 +6,7 @@
 import { CLOUD_WRITES } from '../trydan/cloud-catalogue';
 import type { CloudCall, CloudResult } from '../trydan/cloud-client';
 import { InvalidInput } from '../trydan/errors';
+import { own } from '../trydan/own';
 import type { Reading } from '../trydan/telemetry';
 import type { ChargerApi } from './coordinator';
 
@@ -31,7 +32,7 @@ export class CloudCharger implements ChargerApi {
   }
 
   async write(keyword: string, value: number): Promise<void> {
-    const how = CLOUD_WRITES[keyword];
+    const how = own(CLOUD_WRITES, keyword);
     if (!how) {
       throw new InvalidInput([`${keyword} can only be written over the LAN; the cloud can set ${Object.keys(CLOUD_WRITES).join(', ')}`]);
     }

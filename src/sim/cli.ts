@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { DEFAULT_API_KEY, DEFAULT_QUOTA } from './cloud-account';
+import { MAX_FAULT_DELAY_MS } from './lan-server';
 import { isProfileName, PROFILE_NAMES } from './profiles';
 import { TrydanSimulator, type SimCloudOptions, type TrydanSimulatorOptions } from './simulator';
 
@@ -72,7 +73,7 @@ export function parseCli(argv: readonly string[], realNow: number = Date.now()):
     options.firmware = values.firmware;
   }
   if (values['time-scale'] !== undefined) options.timeScale = number('time-scale', values['time-scale'], (n) => n > 0);
-  if (values.latency !== undefined) options.latencyMs = number('latency', values.latency, (n) => n >= 0);
+  if (values.latency !== undefined) options.latencyMs = number('latency', values.latency, (n) => n >= 0 && n <= MAX_FAULT_DELAY_MS);
   if (values.seed !== undefined) options.seed = number('seed', values.seed, Number.isInteger);
   if (values.start !== undefined) {
     const m = /^(\d{1,2}):(\d{2})$/.exec(values.start);

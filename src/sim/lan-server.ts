@@ -39,15 +39,30 @@ export interface LanFaultsInput {
   minGapMs?: number;
 }
 
+/**
+ * The longest delay a fault may add: an hour outlasts every client timeout, and setTimeout
+ * cannot wait past 2^31-1 ms (it then fires at once, so 3e9 would mean "answer now").
+ */
+export const MAX_FAULT_DELAY_MS = 3_600_000;
+
 export const NO_FAULTS: Readonly<LanFaults> = { offline: false, slowMs: 0, malformed: false, rejectWrites: false, minGapMs: 0 };
 
+function delayProblem(key: string, value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_FAULT_DELAY_MS
+    ? undefined
+    : `${key} must be a number of ms from 0 to at most ${MAX_FAULT_DELAY_MS}`;
+}
+
+/** Throws a RangeError for a delay a timer cannot wait; the faults stay as they were. */
 export function mergeFaults(current: LanFaults, input: LanFaultsInput): LanFaults {
+  const problems = (['slowMs', 'minGapMs'] as const).map((key) => (input[key] === undefined ? undefined : delayProblem(key, input[key]))).filter((p) => p !== undefined);
+  if (problems.length) throw new RangeError(problems.join('; '));
   const next = { ...current };
   if (input.offline !== undefined) next.offline = input.offline;
-  if (input.slowMs !== undefined) next.slowMs = Math.max(0, input.slowMs);
+  if (input.slowMs !== undefined) next.slowMs = input.slowMs;
   if (input.malformed !== undefined) next.malformed = input.malformed === true ? 'truncated' : input.malformed;
   if (input.rejectWrites !== undefined) next.rejectWrites = input.rejectWrites;
-  if (input.minGapMs !== undefined) next.minGapMs = Math.max(0, input.minGapMs);
+  if (input.minGapMs !== undefined) next.minGapMs = input.minGapMs;
   return next;
 }
 
@@ -61,8 +76,9 @@ export function parseFaultsInput(json: unknown): LanFaultsInput {
       if (typeof value === 'boolean') out[key] = value;
       else problems.push(`${key} must be true or false`);
     } else if (key === 'slowMs' || key === 'minGapMs') {
-      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
-      else problems.push(`${key} must be a number of ms >= 0`);
+      const problem = delayProblem(key, value);
+      if (problem) problems.push(problem);
+      else out[key] = value as number;
     } else if (key === 'malformed') {
       if (typeof value === 'boolean' || MALFORMED_KINDS.includes(value as MalformedKind)) out.malformed = value as boolean | MalformedKind;
       else problems.push(`malformed must be true, false or one of ${MALFORMED_KINDS.map((k) => `"${k}"`).join(', ')}`);

@@ -4,6 +4,7 @@
 // separate messages are put together by GridAssembler.
 
 import { InvalidInput } from '../trydan/errors';
+import { shown } from '../trydan/show';
 import type { Sample } from './controller';
 import { type Mode, parseMode, toNumber } from './settings';
 
@@ -90,7 +91,7 @@ export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: un
     }
     const value = toNumber(raw);
     if (value === undefined) {
-      problems.push(`${label}: ${JSON.stringify(raw) ?? String(raw)} is not a number`);
+      problems.push(`${label}: ${shown(raw)} is not a number`);
       return;
     }
     if (name === 'soc') {
@@ -137,7 +138,7 @@ export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: un
     // msg.mode or msg.settings an unnamed payload (an inject's timestamp) is not a reading.
     const name = topicName ?? (options.gridFormat === 'signed' ? 'grid' : undefined);
     if (name === undefined) {
-      problems.push(`msg.topic ${JSON.stringify(topic) ?? ''} does not say which part of the grid this is: use ${allowed.join(', ')}`);
+      problems.push(`msg.topic ${shown(topic)} does not say which part of the grid this is: use ${allowed.join(', ')}`);
     } else take(name, payload, topicName ? `msg.payload (${String(topic)})` : 'msg.payload');
   }
   if (problems.length) throw new InvalidInput(problems);

@@ -5,6 +5,8 @@
 // replayed days in bench/ were run with.
 
 import { InvalidInput } from '../trydan/errors';
+import { own } from '../trydan/own';
+import { shown } from '../trydan/show';
 
 export const MODES = ['pv', 'minpv', 'fast', 'off'] as const;
 export type Mode = (typeof MODES)[number];
@@ -122,18 +124,19 @@ function check(name: string, spec: SettingSpec, raw: unknown, problems: string[]
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === 1) return true;
       if (raw === 'false' || raw === 0) return false;
-      problems.push(`${name}: ${JSON.stringify(raw)} is not true or false`);
+      problems.push(`${name}: ${shown(raw)} is not true or false`);
       return spec.default;
     case 'choice': {
-      const found = spec.choices.find((c) => String(c).toLowerCase() === String(raw).trim().toLowerCase());
-      if (found === undefined) problems.push(`${name}: ${JSON.stringify(raw)} is not one of ${spec.choices.join(', ')}`);
+      const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : undefined;
+      const found = spec.choices.find((c) => String(c).toLowerCase() === text);
+      if (found === undefined) problems.push(`${name}: ${shown(raw)} is not one of ${spec.choices.join(', ')}`);
       return found ?? spec.default;
     }
     case 'number':
     case 'auto': {
       const n = toNumber(raw);
       if (n === undefined) {
-        problems.push(`${name}: ${JSON.stringify(raw)} is not a number`);
+        problems.push(`${name}: ${shown(raw)} is not a number`);
         return spec.default;
       }
       if (n < spec.min || n > spec.max) {
@@ -154,7 +157,7 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
   const problems: string[] = [];
   const out = { ...base } as Record<string, unknown>;
   for (const [name, raw] of Object.entries(input)) {
-    const spec = (SETTINGS as Record<string, SettingSpec>)[name];
+    const spec = own(SETTINGS as Record<string, SettingSpec>, name);
     if (!spec) {
       if (!options.ignoreUnknown) problems.push(`${name} is not a setting; settings: ${Object.keys(SETTINGS).join(', ')}`);
       continue;
@@ -172,6 +175,6 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
 export function parseMode(raw: unknown): Mode {
   const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
   const mode = MODES.find((m) => m === text || (m === 'minpv' && (text === 'min+pv' || text === 'min_pv')));
-  if (!mode) throw new InvalidInput([`${JSON.stringify(raw) ?? String(raw)} is not a mode; expected ${MODES.join(', ')}`]);
+  if (!mode) throw new InvalidInput([`${shown(raw)} is not a mode; expected ${MODES.join(', ')}`]);
   return mode;
 }

@@ -5,6 +5,7 @@
 // client, the cloud nodes and the editor (through an admin endpoint) all read this table.
 
 import { z } from 'zod';
+import { isCalendarDay, isIPv4 } from './cloud-values';
 
 export const DEFAULT_CLOUD_URL = 'https://v2c.cloud/kong/v2c_service';
 
@@ -58,9 +59,12 @@ const choice = (...values: number[]) =>
   z.preprocess(numeric, z.number({ error: `expected one of ${values.join(', ')}` }).refine((v) => values.includes(v), { message: `expected one of ${values.join(', ')}` }));
 const text = (max: number) =>
   z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string({ error: 'expected text' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`));
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-01-31');
+const day = z.string().max(10, 'expected a date like 2026-01-31').refine(isCalendarDay, 'expected a date that exists, like 2026-01-31');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like 22:00');
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time like 2026-10-27T10:00:00Z');
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/, 'expected an ISO time like 2026-10-27T10:00:00Z')
+  .refine((s) => isCalendarDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'expected an ISO time that exists, like 2026-10-27T10:00:00Z');
 const none = z.object({});
 
 const endpoint = (e: Omit<CloudEndpoint, 'read'> & { read?: boolean }): CloudEndpoint => ({ read: e.method === 'GET', ...e });
@@ -89,10 +93,10 @@ export const CLOUD_ENDPOINTS: readonly CloudEndpoint[] = [
   valueCommand('inst_type', 'Installation type: 0 single-phase, 1 three-phase, 2 photovoltaic', 'settings', choice(0, 1, 2)),
   valueCommand('ocpp', 'OCPP on (1) or off (0)', 'settings', switch01, 'id'),
   valueCommand('ocpp_id', 'OCPP charge point ID', 'settings', text(64), 'id'),
-  valueCommand('ocpp_addr', 'OCPP server address', 'settings', z.string().trim().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// address'), 'id'),
+  valueCommand('ocpp_addr', 'OCPP server address', 'settings', z.string().trim().max(255, 'at most 255 characters').regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// address'), 'id'),
   endpoint({ name: 'denka/max_power', title: 'Denka maximum power (W)', group: 'settings', method: 'POST', path: '/device/denka/max_power', device: 'deviceId', params: z.object({ value: int(0, 100000, ' W') }), reply: 'command' }),
-  valueCommand('inverter_ip', 'Solar inverter IP address', 'settings', z.string().trim().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'expected an IPv4 address like 192.168.1.100'), 'id'),
-  endpoint({ name: 'wifi', title: 'Connect the charger to a Wi-Fi network', group: 'settings', method: 'POST', path: '/device/wifi', device: 'deviceId', params: z.object({ ssid: text(32), password: z.string().max(63, 'at most 63 characters') }), reply: 'command' }),
+  valueCommand('inverter_ip', 'Solar inverter IP address', 'settings', z.string().trim().max(15, 'expected an IPv4 address like 192.168.1.100').refine(isIPv4, 'expected an IPv4 address like 192.168.1.100'), 'id'),
+  endpoint({ name: 'wifi', title: 'Connect the charger to a Wi-Fi network', group: 'settings', method: 'POST', path: '/device/wifi', device: 'deviceId', params: z.object({ ssid: text(32), password: z.string({ error: 'expected text' }).max(63, 'at most 63 characters') }), reply: 'command' }),
   valueCommand('slave_type', 'Connected meter (slave) type', 'settings', int(0, 50)),
   valueCommand('language', 'Display language (0 English, 1 Spanish, 2 Portuguese, ...)', 'settings', int(0, 6)),
   valueCommand('logo_led', 'Logo LED on (1) or off (0)', 'settings', switch01),
@@ -126,8 +130,8 @@ export const CLOUD_ENDPOINTS: readonly CloudEndpoint[] = [
 
 const BY_NAME = new Map(CLOUD_ENDPOINTS.map((e) => [e.name, e]));
 
-export function findEndpoint(name: string): CloudEndpoint | undefined {
-  return BY_NAME.get(name.trim());
+export function findEndpoint(name: unknown): CloudEndpoint | undefined {
+  return typeof name === 'string' ? BY_NAME.get(name.trim()) : undefined;
 }
 
 /** LAN keywords the cloud can set, and how (write-out's cloud fallback). */

@@ -4,10 +4,14 @@
 
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError } from 'zod';
+import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
 import { AuthFailed, CloudRejected, CloudUnreachable, Forbidden, RateLimited } from './cloud-errors';
 import * as reply from './cloud-reply';
 import { InvalidInput, TrydanError } from './errors';
+import { Slots } from './slots';
+import { checkDeviceId } from './cloud-values';
+import { shown } from './show';
 
 /** 'user' calls may use the quota's reserve; 'background' calls stop before it. */
 export type Priority = 'user' | 'background';
@@ -19,10 +23,22 @@ export interface RateLimitHeaders {
   resetSeconds?: number;
 }
 
+/** One call taken from the quota before it is sent; exactly one of its ends runs. */
+export interface Reservation {
+  /** Right before sending: throws RateLimited (and gives the call back) if a 429 came meanwhile. */
+  confirm(): void;
+  /** The cloud answered: learn from the status and headers. */
+  settle(status: number, headers: RateLimitHeaders): void;
+  /** The request may have reached the cloud but no answer came: count it. */
+  spend(): void;
+  /** Nothing was sent: give the call back. */
+  release(): void;
+}
+
 /** What the client needs of a budget (CloudBudget, shared per key). */
 export interface Budget {
-  check(endpoint: string, priority: Priority): void;
-  record(status: number, headers: RateLimitHeaders): void;
+  /** Synchronous, so concurrent calls cannot all pass the same check. */
+  reserveCall(endpoint: string, priority: Priority): Reservation;
   readonly rateLimit: { limit: number; remaining: number; reset: string };
 }
 
@@ -30,7 +46,10 @@ export interface CloudClientOptions {
   baseUrl: string;
   apiKey: string;
   budget: Budget;
+  /** Milliseconds for a whole answer, headers and body. */
   timeoutMs?: number;
+  /** Bytes of body accepted (default CLOUD_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
   /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
   dispatcher?: Dispatcher;
 }
@@ -50,6 +69,14 @@ export interface CloudResult {
   rateLimit: { limit: number; remaining: number; reset: string };
 }
 
+/**
+ * The largest cloud reply is a year of statistics sessions (each well under 1 KB, with its
+ * energy per hour): 4 MB holds thousands of them and keeps a runaway reply from eating memory.
+ */
+export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const CONNECTIONS = 2;
+
 export class NoDevice extends TrydanError {
   constructor(endpoint: string) {
     super('NO_DEVICE', `${endpoint} needs a device ID: set one in the config node, or give msg.deviceId`);
@@ -62,14 +89,20 @@ export class CloudClient {
   private readonly budget: Budget;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  /** Calls on the wire at once; the rest wait here, not in the HTTP agent, so a 429 can stop them. */
+  private readonly slots = new Slots(CONNECTIONS);
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
     this.budget = options.budget;
     const timeout = options.timeoutMs ?? 15_000;
+    this.timeoutMs = timeout;
+    this.maxBodyBytes = options.maxBodyBytes ?? CLOUD_MAX_BODY_BYTES;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
+    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: CONNECTIONS });
   }
 
   /** The endpoint and its checked parameters; throws InvalidInput naming every problem. */
@@ -86,7 +119,7 @@ export class CloudClient {
     const { endpoint, params } = this.validate(name, call.params);
     const query = new URLSearchParams();
     if (endpoint.device !== 'none') {
-      const id = call.deviceId?.trim();
+      const id = checkDeviceId(call.deviceId);
       if (!id) throw new NoDevice(name);
       query.set(endpoint.device, id);
     }
@@ -102,44 +135,76 @@ export class CloudClient {
 
   async call(name: string, call: CloudCall = {}): Promise<CloudResult> {
     const { endpoint, query, body } = this.prepare(name, call);
-    this.budget.check(name, call.priority ?? 'user');
     const qs = query.toString();
+    const base = new URL(this.baseUrl);
+    const path = base.pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : '');
+    const reservation = this.budget.reserveCall(name, call.priority ?? 'user');
     let status: number;
     let text: string;
     let headers: RateLimitHeaders;
+    const free = await this.slots.take();
     try {
-      const res = await this.dispatcher.request({
-        origin: new URL(this.baseUrl).origin,
-        path: new URL(this.baseUrl).pathname.replace(/\/$/, '') + endpoint.path + (qs ? `?${qs}` : ''),
-        method: endpoint.method,
-        headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body } : {}),
-      });
-      status = res.statusCode;
+      reservation.confirm();
+      const res = await boundedRequest(
+        this.dispatcher,
+        {
+          origin: base.origin,
+          path,
+          method: endpoint.method,
+          headers: { apikey: this.apiKey, accept: 'application/json, text/plain, */*', ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body } : {}),
+        },
+        { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'the V2C cloud' },
+      );
+      status = res.status;
       headers = rateLimitHeaders(res.headers);
-      text = await res.body.text();
+      text = res.body;
     } catch (err) {
+      if (neverSent(err)) reservation.release();
+      else reservation.spend();
+      if (err instanceof TrydanError) throw err;
       // Deliberately no `cause`: undici errors may hold the request, and so the header.
       throw new CloudUnreachable(name, networkWhy(err));
+    } finally {
+      free();
     }
-    this.budget.record(status, headers);
+    reservation.settle(status, headers);
+    // A reply that echoes the key loses it here, before any payload, error or log is made of it.
+    text = this.redact(text);
     if (status === 401) throw new AuthFailed(name);
     if (status === 403) throw new Forbidden(name);
     if (status === 429) throw new RateLimited(name, headers.resetSeconds === undefined ? undefined : Date.now() + headers.resetSeconds * 1000);
     if (status >= 500) throw new CloudUnreachable(name, `HTTP ${status}`);
+    if (status >= 300) throw new CloudRejected(name, status, rejectionDetail(text));
     const raw = status === 204 ? null : reply.decode(text);
-    if (status >= 300) throw new CloudRejected(name, status, this.redact(typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '').slice(0, 100));
     return { endpoint: name, payload: normalise(endpoint, raw), raw, rateLimit: this.budget.rateLimit };
   }
 
   /** Server text shown to people: a server that echoes the request must not echo the key. */
   private redact(text: string): string {
-    return text.split(this.apiKey).join('***');
+    let out = text;
+    // Also as the key would appear URL-encoded or escaped inside JSON.
+    for (const form of new Set([this.apiKey, encodeURIComponent(this.apiKey), JSON.stringify(this.apiKey).slice(1, -1)])) {
+      if (form) out = out.split(form).join('***');
+    }
+    return out;
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
+}
+
+/** What a refusal said, in short: its message if it has one, else its first words; never a page. */
+function rejectionDetail(text: string): string {
+  let said: unknown;
+  try {
+    said = reply.decode(text);
+  } catch {
+    return '';
+  }
+  const message = said !== null && typeof said === 'object' ? (said as { message?: unknown }).message : said;
+  return (typeof message === 'string' ? message : shown(said ?? '')).slice(0, 100);
 }
 
 function normalise(endpoint: CloudEndpoint, raw: unknown): unknown {
@@ -178,6 +243,12 @@ function describe(name: string, error: ZodError, params: Record<string, unknown>
     if (typeof key === 'string' && params[key] === undefined) return `${name}: ${where} is required`;
     return `${name}: ${where} ${issue.message}`;
   });
+}
+
+/** Errors that prove the request never reached the cloud, so it cost nothing. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return err instanceof RateLimited || ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
 }
 
 function networkWhy(err: unknown): string {

@@ -4,22 +4,42 @@
 // look like the LAN's: numbers as numbers, watts, LAN keyword names where one exists.
 
 import { InvalidResponse } from './errors';
+import { shown } from './show';
 
-/** Unwraps a body whatever its Content-Type: JSON, JSON inside a string, or a bare word. */
+/**
+ * Unwraps a 2xx body whatever its Content-Type: JSON, JSON inside a string, or a bare word.
+ * A web page (a proxy's maintenance page) or JSON cut short is not an answer: both throw,
+ * so no caller mistakes them for a message.
+ */
 export function decode(body: string): unknown {
-  let value: unknown = body.trim();
+  let value: unknown = body;
   // A JSON string may hold JSON again; two levels have been seen, three would be a bug.
   for (let depth = 0; depth < 3 && typeof value === 'string'; depth++) {
     const text = value.trim();
     if (text === '') return null;
+    if (text.startsWith('<')) throw new InvalidResponse('the V2C cloud answered with a web page instead of data');
     try {
       value = JSON.parse(text);
     } catch {
+      // Text that starts like JSON but does not parse was cut short or is broken; a bare word is fine.
+      if (/^[[{]/.test(text) || (depth === 0 && text.startsWith('"'))) throw new InvalidResponse('the V2C cloud answered with JSON that is cut short or broken');
       return text;
     }
   }
   return value;
 }
+
+/** Like decode, for text inside a reply: what does not parse stays text. */
+function unwrap(text: string): unknown {
+  try {
+    return decode(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A bare word a command or yes/no reply may be: one short line of plain text. */
+const PLAIN_WORDS = /^[\p{L}\p{N} .,:;!?'()_-]{1,200}$/u;
 
 // Only plain decimals become numbers: "00123456", "3E41" or "0x1A" are card codes, not numbers.
 const PLAIN_NUMBER = /^\s*-?(0|[1-9]\d*)(\.\d+)?\s*$/;
@@ -39,13 +59,13 @@ const asNumber = (value: unknown): number | undefined => {
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  throw new InvalidResponse(`the V2C cloud answered ${what} with ${JSON.stringify(value)?.slice(0, 60)} instead of an object`);
+  throw new InvalidResponse(`the V2C cloud answered ${what} with ${shown(value)} instead of an object`);
 }
 
 function asArray(value: unknown, what: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (value === null) return [];
-  throw new InvalidResponse(`the V2C cloud answered ${what} with ${JSON.stringify(value)?.slice(0, 60)} instead of a list`);
+  throw new InvalidResponse(`the V2C cloud answered ${what} with ${shown(value)} instead of a list`);
 }
 
 /** Every string that holds a number becomes a number, deeply; JSON inside strings is unwrapped. */
@@ -55,7 +75,7 @@ export function numbers(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, IDENTIFIERS.has(k) && typeof v !== 'object' ? v : numbers(v)]));
   }
   if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
-    const inner = decode(value);
+    const inner = unwrap(value);
     if (inner !== null && typeof inner === 'object') return numbers(inner);
   }
   return num(value);
@@ -112,21 +132,31 @@ export function reportedToObject(data: unknown): Record<string, unknown> {
 export function toBoolean(data: unknown): boolean {
   if (typeof data === 'boolean') return data;
   if (typeof data === 'number') return data !== 0;
-  if (typeof data === 'string') return ['true', '1', 'yes', 'connected', 'ok'].includes(data.trim().toLowerCase());
+  if (typeof data === 'string') {
+    const word = data.trim().toLowerCase();
+    if (['true', '1', 'yes', 'connected', 'ok'].includes(word)) return true;
+    if (['false', '0', 'no', 'disconnected', 'not connected'].includes(word)) return false;
+  }
   if (data !== null && typeof data === 'object') {
     const o = data as Record<string, unknown>;
     for (const key of ['connected', 'value', 'result']) if (key in o) return toBoolean(o[key]);
   }
-  throw new InvalidResponse(`the V2C cloud answered "connected" with ${JSON.stringify(data)?.slice(0, 60)}`);
+  throw new InvalidResponse(`the V2C cloud answered "connected" with ${shown(data)}`);
 }
+
+/** A firmware version: digits and dots, perhaps a letter or suffix ("2.5.0", "v2.4.1-beta"). */
+const VERSION = /^v?\d+(\.\d+)*([-+ ]?[\w.]{1,20})?$/i;
 
 /** /version: `{versionId, ...}` or a bare string. */
 export function toVersion(data: unknown): string {
-  if (typeof data === 'string' || typeof data === 'number') return String(data);
-  const o = asObject(data, 'version');
-  const v = o.versionId ?? o.version ?? o.firmwareVersion;
+  const v = typeof data === 'string' || typeof data === 'number' ? data : (() => {
+    const o = asObject(data, 'version');
+    return o.versionId ?? o.version ?? o.firmwareVersion;
+  })();
   if (v === undefined || v === null) throw new InvalidResponse('the V2C cloud answered "version" without a version');
-  return String(v);
+  const text = String(v).trim();
+  if (!VERSION.test(text)) throw new InvalidResponse(`the V2C cloud answered "version" with ${shown(text)}, which is not a version`);
+  return text;
 }
 
 export interface Pairing {
@@ -183,9 +213,12 @@ export function toList(data: unknown, what: string): Record<string, unknown>[] {
 /** A command's answer: `{message}`, "OK", true, 1 or nothing (204). */
 export function toCommandResult(data: unknown): { ok: true; message?: string } {
   if (data === false || data === 0 || (typeof data === 'string' && /^(false|error|ko)$/i.test(data.trim()))) {
-    throw new InvalidResponse(`the V2C cloud answered the command with ${JSON.stringify(data)}`);
+    throw new InvalidResponse(`the V2C cloud answered the command with ${shown(data)}`);
   }
-  if (typeof data === 'string' && data !== '') return { ok: true, message: data };
+  if (typeof data === 'string' && data !== '') {
+    if (!PLAIN_WORDS.test(data)) throw new InvalidResponse(`the V2C cloud answered the command with ${shown(data)}, which is no command answer`);
+    return { ok: true, message: data };
+  }
   if (data !== null && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') {
     return { ok: true, message: (data as { message: string }).message };
   }

@@ -4,6 +4,7 @@
 
 import { CHARGE_MODE, DYNAMIC_POWER_MODE } from './labels';
 import { InvalidInput } from './errors';
+import { shown } from './show';
 
 export interface WritableKeyword {
   readonly name: string;
@@ -62,7 +63,7 @@ export function coerceValue(k: WritableKeyword, raw: unknown): number | string {
     else if (/^-?\d+$/.test(text)) value = Number(text);
   }
   if (value === undefined) {
-    return `${k.name}: ${JSON.stringify(raw) ?? String(raw)} is not a value for ${k.name}; expected ${describeRange(k)}`;
+    return `${k.name}: ${shown(raw)} is not a value for ${k.name}; expected ${describeRange(k)}`;
   }
   if (!Number.isInteger(value)) return `${k.name}: ${value} is not a whole number; expected ${describeRange(k)}`;
   const inEnum = k.kind !== 'enum' || (k.labels !== undefined && value in k.labels);

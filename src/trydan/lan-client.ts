@@ -4,7 +4,8 @@
 
 import { Client, type Dispatcher } from 'undici';
 import { type Clock, sleep, systemClock } from './clock';
-import { DeviceUnreachable, InvalidResponse, WriteRejected } from './errors';
+import { boundedRequest } from './bounded-request';
+import { DeviceUnreachable, InvalidResponse, TrydanError, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
 import { type Reading, parseRealtime } from './telemetry';
 
@@ -12,8 +13,10 @@ export interface LanClientOptions {
   host: string;
   /** Milliseconds of quiet between two requests. */
   gapMs?: number;
-  /** Milliseconds to wait for an answer before giving up. */
+  /** Milliseconds to wait for a whole answer (headers and body) before giving up. */
   timeoutMs?: number;
+  /** Bytes of body accepted; a Trydan reply is under 2 KB. */
+  maxBodyBytes?: number;
   clock?: Clock;
   /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
   dispatcher?: Dispatcher;
@@ -24,7 +27,11 @@ interface Answer {
   body: string;
 }
 
+/** A Trydan reply is under 2 KB: anything near this is not a charger talking. */
+export const LAN_MAX_BODY_BYTES = 64 * 1024;
+
 const RETRYABLE_CODES = new Set([
+  'REQUEST_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CONNECT_TIMEOUT',
@@ -37,6 +44,7 @@ export class LanClient {
   readonly origin: string;
   private readonly gapMs: number;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -51,6 +59,7 @@ export class LanClient {
     this.origin = hostToOrigin(options.host);
     this.gapMs = options.gapMs ?? 150;
     this.timeoutMs = options.timeoutMs ?? 8000;
+    this.maxBodyBytes = options.maxBodyBytes ?? LAN_MAX_BODY_BYTES;
     this.clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
@@ -126,8 +135,12 @@ export class LanClient {
     const wait = this.lastEnd + this.gapMs - this.clock.now();
     if (wait > 0) await sleep(this.clock, wait);
     try {
-      const res = await this.dispatcher.request({ origin: this.origin, path, method: 'GET' });
-      return { status: res.statusCode, body: await res.body.text() };
+      const reply = await boundedRequest(
+        this.dispatcher,
+        { origin: this.origin, path, method: 'GET' },
+        { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'charger', clock: this.clock },
+      );
+      return { status: reply.status, body: reply.body };
     } finally {
       this.lastEnd = this.clock.now();
     }
@@ -139,8 +152,9 @@ function isRetryable(err: unknown): boolean {
   return code !== undefined && RETRYABLE_CODES.has(code);
 }
 
-function toUnreachable(origin: string, path: string, err: unknown): DeviceUnreachable {
-  if (err instanceof DeviceUnreachable) return err;
+/** Network failures become DeviceUnreachable; typed errors (a reply too large) stay as they are. */
+function toUnreachable(origin: string, path: string, err: unknown): TrydanError {
+  if (err instanceof TrydanError) return err;
   const code = (err as { code?: string } | null)?.code;
   const why =
     code === 'ECONNREFUSED' ? 'connection refused'

@@ -1,13 +1,14 @@
 // Charging statistics: the date ranges people ask for, and a summary of sessions that a
 // flow can put straight into a dashboard or a CSV file. Pure: no I/O, time passed in.
 
+import { isCalendarDay } from './cloud-values';
 import { InvalidInput } from './errors';
+import { shown } from './show';
 
 export type RangePreset = 'last' | 'today' | 'yesterday' | 'thisWeek' | 'thisMonth' | 'lastMonth' | 'thisYear' | 'custom';
 export const RANGE_PRESETS: readonly RangePreset[] = ['last', 'today', 'yesterday', 'thisWeek', 'thisMonth', 'lastMonth', 'thisYear', 'custom'];
 
 const day = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The from/to dates (local calendar days, inclusive) for a preset; `last` has none (the
@@ -38,8 +39,8 @@ export function dateRange(preset: RangePreset, now: Date, from?: unknown, to?: u
       return { from: day(new Date(y, 0, 1)), to: day(now) };
     case 'custom': {
       const problems: string[] = [];
-      if (typeof from !== 'string' || !DATE.test(from)) problems.push(`"from" must be a date like 2026-01-31, got ${JSON.stringify(from)}`);
-      if (typeof to !== 'string' || !DATE.test(to)) problems.push(`"to" must be a date like 2026-01-31, got ${JSON.stringify(to)}`);
+      if (typeof from !== 'string' || !isCalendarDay(from)) problems.push(`"from" must be a date that exists, like 2026-01-31, got ${shown(from)}`);
+      if (typeof to !== 'string' || !isCalendarDay(to)) problems.push(`"to" must be a date that exists, like 2026-01-31, got ${shown(to)}`);
       if (!problems.length && String(from) > String(to)) problems.push(`"from" (${from}) is after "to" (${to})`);
       if (problems.length) throw new InvalidInput(problems);
       return { from: from as string, to: to as string };

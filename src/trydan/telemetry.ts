@@ -5,6 +5,7 @@
 import { jsonrepair } from 'jsonrepair';
 import { z } from 'zod';
 import { InvalidResponse } from './errors';
+import { endsEarly } from './json-complete';
 import { CHARGE_STATE, DYNAMIC_POWER_MODE, SLAVE_ERROR, labelOf } from './labels';
 
 /** Known /RealTimeData fields and their type; anything else passes through untouched. */
@@ -74,7 +75,10 @@ const fieldSchemas = Object.fromEntries(
 );
 const readingSchema = z.looseObject(fieldSchemas);
 
-/** Strict JSON first; jsonrepair only when that fails (it costs far more). */
+/**
+ * Strict JSON first; jsonrepair only when that fails (it costs far more), and only for the
+ * firmware's defects: a document cut short is refused, never completed.
+ */
 export function parseJsonTolerant(body: string): unknown {
   // Some firmware appends text after the object (a trailing "%"): keep up to the last brace.
   const end = body.lastIndexOf('}');
@@ -82,6 +86,7 @@ export function parseJsonTolerant(body: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    if (endsEarly(text)) throw new InvalidResponse(`charger telemetry was cut short: ${preview(body)}`);
     try {
       return JSON.parse(jsonrepair(text));
     } catch (err) {
@@ -103,6 +108,10 @@ export function parseRealtime(body: string): Reading {
   }
   const parsed = readingSchema.safeParse(data);
   if (!parsed.success) throw new InvalidResponse(`charger telemetry has unexpected fields: ${parsed.error.message}`);
+  // Every firmware sends some of the known fields; an object with none is not a reading.
+  if (!Object.keys(data).some((key) => Object.hasOwn(TELEMETRY_FIELDS, key))) {
+    throw new InvalidResponse(`charger telemetry has no field a Trydan sends: ${preview(body)}`);
+  }
   return parsed.data as Reading;
 }
 

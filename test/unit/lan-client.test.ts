@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LanClient } from '../../src/trydan/lan-client';
+import { floodingServer, tricklingServer, within } from '../helpers/endless-server';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
@@ -132,5 +133,27 @@ describe('LAN client', () => {
     close = c.close;
     client = new LanClient({ host: c.host, gapMs: 0 });
     assert.equal(await client.read('ChargeMode'), 1);
+  });
+  it('gives up on a reply that never ends within its deadline and destroys the socket', async () => {
+    // A byte every 50 ms: undici's bodyTimeout (a limit between chunks) would never fire.
+    const c = await tricklingServer(50);
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0, timeoutMs: 300 });
+    const started = Date.now();
+    await within(3_000, assert.rejects(client.realtime(), { code: 'DEVICE_UNREACHABLE', message: /no answer in time/ }));
+    const took = Date.now() - started;
+    assert.ok(took < 2 * 300 + 400, `took ${took} ms for two attempts of 300 ms`);
+    await within(1_000, (async () => { while (c.socketsClosed < c.requests) await new Promise((r) => setTimeout(r, 10)); })());
+    assert.equal(c.requests, 2, 'retried once, as after any timeout');
+  });
+
+  it('stops reading a reply larger than any Trydan sends and destroys the socket', async () => {
+    const c = await floodingServer();
+    close = c.close;
+    client = new LanClient({ host: c.host, gapMs: 0, timeoutMs: 5_000 });
+    await within(3_000, assert.rejects(client.realtime(), { code: 'INVALID_RESPONSE', message: /larger than 64 KB/ }));
+    await within(1_000, (async () => { while (c.socketsClosed < c.requests) await new Promise((r) => setTimeout(r, 10)); })());
+    assert.equal(c.requests, 1, 'a reply too large is not asked for again');
+    assert.ok(c.bytesWritten < 16 * 1024 * 1024, `${c.bytesWritten} bytes written before the client left`);
   });
 });

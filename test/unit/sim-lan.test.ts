@@ -163,6 +163,18 @@ describe('sim LAN server', () => {
       assert.equal((await get(url, '/RealTimeData')).status, 200);
     });
 
+    it('slowMs beyond what a timer can wait is refused clearly, not turned into an instant answer', async () => {
+      const bad = await postJson(url, '/_sim/fault', { slowMs: 3e9 });
+      assert.equal(bad.status, 400);
+      assert.match((bad.json as { error: string }).error, /slowMs must be .*at most 3600000/);
+      assert.throws(() => sim.setFault({ slowMs: 3e9 }), /slowMs must be .*at most 3600000/);
+      assert.equal(sim.faults.slowMs, 0, 'the fault is unchanged');
+      sim.setFault({ slowMs: 300 });
+      const t0 = Date.now();
+      assert.equal((await get(url, '/RealTimeData')).status, 200);
+      assert.ok(Date.now() - t0 >= 290, 'a valid delay is still applied');
+    });
+
     it('slowMs: a client timeout fires, and the device stays busy for an immediate retry', async () => {
       sim.setFault({ slowMs: 250 });
       const t0 = Date.now();

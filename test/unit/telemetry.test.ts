@@ -75,4 +75,20 @@ describe('/RealTimeData parser', () => {
     assert.deepEqual(changedKeys({ A: 1, B: 2 }, { A: 1, B: 3, C: 4 }), ['B', 'C']);
     assert.deepEqual(changedKeys(undefined, { A: 1 }), ['A']);
   });
+  it('refuses telemetry cut short rather than completing it into a wrong reading', () => {
+    const whole = fixture('clean-2.5.0.txt');
+    for (const cut of ['{"ID":"X","ChargeState":2,"Paused":0,"ChargePower":23', '{"ID":"X","ChargeState":2,"SSID":"Home', '{"ID":"X","ChargeState":2,', '{"ID":"X","Nested":{"A":1}', whole.slice(0, whole.length / 2)]) {
+      assert.throws(() => parseRealtime(cut), { code: 'INVALID_RESPONSE', message: /cut short/ }, cut);
+    }
+    for (const name of quirks) {
+      const body = fixture(name);
+      assert.throws(() => parseRealtime(body.slice(0, body.indexOf('"Intensity"'))), { code: 'INVALID_RESPONSE' }, `${name} cut short`);
+    }
+  });
+
+  it('refuses a reading without a single field the charger sends', () => {
+    for (const body of ['{}', '{"error":"busy"}', '{"Odd":1,"Other":"x"}']) {
+      assert.throws(() => parseRealtime(body), { code: 'INVALID_RESPONSE', message: /no field/ }, body);
+    }
+  });
 });
