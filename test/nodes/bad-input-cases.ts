@@ -110,7 +110,8 @@ export const CLOUD_COMMAND: BadCase[] = [
 
 export const RFID: BadCase[] = [
   c('wrong type', 'a number as action', { action: 42 }),
-  c('wrong type', 'a number as card name', { action: 'learn', payload: { tag: 42 } }),
+  // A number as a name or code is taken as its text on purpose (the catalogue's text()): not wrong.
+  c('wrong type', 'a boolean as card name', { action: 'learn', payload: { tag: true } }),
   c('wrong type', 'reader "maybe"', { action: 'reader', payload: 'maybe' }),
   c('wrong type', 'a text payload for delete', { action: 'delete', payload: 'C0FFEE01' }),
   c('missing', 'no action', {}),
@@ -159,7 +160,7 @@ export const STATISTICS: BadCase[] = [
 
 export const POWER_PROFILE: BadCase[] = [
   c('wrong type', 'a number as action', { action: 42 }),
-  c('wrong type', 'a number as name', { action: 'create', payload: { name: 42, mode: 'fixed', value: 3000 } }),
+  c('wrong type', 'a boolean as name', { action: 'create', payload: { name: true, mode: 'fixed', value: 3000 } }),
   c('wrong type', 'a text payload', { action: 'get', payload: 'Night' }),
   c('missing', 'no action', {}),
   c('missing', 'create without a name', { action: 'create', payload: { mode: 'fixed', value: 3000 } }),
