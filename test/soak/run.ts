@@ -48,6 +48,8 @@ export interface SoakReport {
   telemetry: number;
   /** Readings missing fields a whole reading has (a cut reply passed off as a reading). */
   incompleteReadings: string[];
+  /** The config dialog's "Check" (POST /v2c-trydan/probe) against the same charger. */
+  checks: { sent: number; answered: number; hung: number; statuses: Record<string, number> };
   writes: OutcomeFigures;
   cloudCommands: OutcomeFigures;
   cloud: QuotaFigures;
@@ -75,7 +77,11 @@ const WRITE_SHAPES: readonly ((r: Random) => Record<string, number>)[] = [
 ];
 const COMMANDS = ['version', 'connected', 'reported', 'rfid/list', 'pairings/me'] as const;
 
+/** A Check that takes longer than this is waiting forever. */
+const CHECK_CAP_MS = 30_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Probe = { post(path: string): { send(body: object): { timeout(ms: number): PromiseLike<{ status: number }> } } };
 async function waitUntil(done: () => boolean, capMs: number, stepMs = 50): Promise<boolean> {
   const deadline = Date.now() + capMs;
   while (!done()) {
@@ -130,6 +136,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   let maxConcurrent = 0;
   let redeploys = 0;
   let redeploying = false;
+  const checks = { sent: 0, answered: 0, hung: 0, statuses: {} as Record<string, number> };
 
   const onTelemetry = (id: string, msg: SoakMsg): void => {
     telemetry++;
@@ -149,7 +156,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
           const msg = c.args[0] as SoakMsg;
           ledger.record(msg?._soak, Array.isArray(msg?.unverified) && msg.unverified.length ? 'unverified' : 'output');
         });
-        nodeOf(id)?.on('call:error', (c: SpyCall) => ledger.record((c.args[1] as SoakMsg)?._soak, 'error', (c.args[0] as { code?: string })?.code));
+        nodeOf(id)?.on('call:error', (c: SpyCall) => ledger.record((c.args[1] as SoakMsg)?._soak, 'error', (c.args[0] as { code?: string })?.code, redeploying));
       }
     }
     nodeOf(IDS.caught)?.on('input', (m: SoakMsg) => {
@@ -260,13 +267,28 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
         for (let i = 0; i < burst && !redeploying; i++) nodeOf(IDS.cloud)?.receive({ _soak: commands.issue(), command: random.pick(COMMANDS) });
       }
     };
+    // The editor's Check while the flows poll (issue 9 row 4): one more user of the charger.
+    const checkLoop = async () => {
+      while (Date.now() < end) {
+        await sleep(random.int(2000, 8000));
+        checks.sent++;
+        try {
+          const res = await (helper.request() as unknown as Probe).post('/v2c-trydan/probe').send({ host }).timeout(CHECK_CAP_MS);
+          checks.answered++;
+          checks.statuses[res.status] = (checks.statuses[res.status] ?? 0) + 1;
+        } catch (err) {
+          if ((err as { timeout?: number }).timeout) checks.hung++;
+          else checks.statuses[String((err as Error).message).slice(0, 40)] = (checks.statuses[String((err as Error).message).slice(0, 40)] ?? 0) + 1;
+        }
+      }
+    };
     const redeployLoop = async () => {
       while (Date.now() < end) {
         await sleep(random.int(8000, 16_000));
         if (Date.now() < end) await deploy();
       }
     };
-    await Promise.all([lanLoop(), cloudLoop(), writeLoop(), cloudCommandLoop(), redeployLoop()]);
+    await Promise.all([lanLoop(), cloudLoop(), writeLoop(), cloudCommandLoop(), checkLoop(), redeployLoop()]);
     const chaosOver = Date.now();
 
     // Everything handed to a node must come out, once the clients' deadlines have passed.
@@ -291,6 +313,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
       maxConcurrent,
       telemetry,
       incompleteReadings,
+      checks,
       writes: writeFigures,
       cloudCommands: commandFigures,
       cloud: watch.figures,

@@ -19,6 +19,7 @@ function print(r: SoakReport): void {
     `chaos soak: seed ${r.seed} (V2C_SOAK_SEED=${r.seed} replays it), ${r.seconds} s of chaos, ${r.wallSeconds} s wall, ${(r.drainMs / 1000).toFixed(1)} s to drain after it`,
     `  LAN phases ${JSON.stringify(r.lanPhases)}; cloud phases ${JSON.stringify(r.cloudPhases)}; ${r.redeploys} redeploys`,
     `  LAN: ${r.lanRequests} requests, ${r.overlaps} overlapping, at most ${r.maxConcurrent} at once; ${r.telemetry} telemetry messages, ${r.incompleteReadings.length} incomplete`,
+    `  editor checks: ${JSON.stringify(r.checks)}`,
     `  writes: ${JSON.stringify(r.writes)}`,
     `  cloud commands: ${JSON.stringify(r.cloudCommands)}`,
     `  cloud: ${JSON.stringify({ ...r.cloud, examples: undefined })} (limit ${r.quotaLimit} a ${r.quotaDaySeconds}-s day)`,
@@ -53,14 +54,19 @@ describe(`chaos soak (${seconds} s, seed ${seed})`, function () {
     assert.equal(w.lost, 0, `${w.lost} of ${w.sent} writes never came out`);
     assert.equal(w.twice, 0, `${w.twice} writes came out twice`);
     assert.equal(w.unverified, 0, `${w.unverified} writes came out unverified instead of verified or at Catch`);
-    assert.equal(w.uncaught, 0, `${w.uncaught} write errors reached no Catch node`);
+    assert.equal(w.uncaught, 0, `${w.uncaught} write errors reached no Catch node while the flow ran`);
   });
 
   it('answers every cloud command: at the output or reported to Catch', () => {
     const c = r.cloudCommands;
     assert.equal(c.lost, 0, `${c.lost} of ${c.sent} cloud commands never came out`);
     assert.equal(c.twice, 0);
-    assert.equal(c.uncaught, 0, `${c.uncaught} cloud command errors reached no Catch node`);
+    assert.equal(c.uncaught, 0, `${c.uncaught} cloud command errors reached no Catch node while the flow ran`);
+  });
+
+  it("answers every editor Check while the flows run (none waits forever)", () => {
+    assert.ok(r.checks.sent > 0, 'the soak pressed Check');
+    assert.equal(r.checks.hung, 0, `${r.checks.hung} of ${r.checks.sent} checks got no answer in 30 s`);
   });
 
   it('makes no cloud call once told the quota is spent, until the reset, and never exceeds it', () => {

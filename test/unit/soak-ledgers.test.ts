@@ -39,7 +39,7 @@ describe('soak bookkeeping', () => {
   });
 
   describe('Outcomes', () => {
-    it('finds the lost, the doubled and the errors no Catch saw', () => {
+    it('finds the lost, the doubled, the errors no Catch saw and those logged while a redeploy stopped the flow', () => {
       const ledger = new Outcomes(1);
       const [a, b, c] = [ledger.issue(), ledger.issue(), ledger.issue()];
       ledger.issue(); // never comes out
@@ -48,10 +48,15 @@ describe('soak bookkeeping', () => {
       ledger.caught(b);
       ledger.record(c, 'error', 'DEVICE_UNREACHABLE');
       ledger.record(c, 'output');
+      const stopped = ledger.issue();
+      ledger.record(stopped, 'error', 'CLOSED', true);
       assert.equal(ledger.pending, 1);
       const f = ledger.figures();
-      assert.deepEqual({ sent: f.sent, output: f.output, errors: f.errors, lost: f.lost, twice: f.twice, caught: f.caught, uncaught: f.uncaught }, { sent: 4, output: 2, errors: 2, lost: 1, twice: 1, caught: 1, uncaught: 1 });
-      assert.deepEqual(f.codes, { CLOSED: 1, DEVICE_UNREACHABLE: 1 });
+      assert.deepEqual(
+        { sent: f.sent, output: f.output, errors: f.errors, lost: f.lost, twice: f.twice, caught: f.caught, uncaught: f.uncaught, loggedWhileStopping: f.loggedWhileStopping },
+        { sent: 5, output: 2, errors: 3, lost: 1, twice: 1, caught: 1, uncaught: 1, loggedWhileStopping: 1 },
+      );
+      assert.deepEqual(f.codes, { CLOSED: 2, DEVICE_UNREACHABLE: 1 });
     });
 
     it('ignores ids it did not issue', () => {
