@@ -11,7 +11,7 @@ export interface OutcomeFigures {
   output: number;
   unverified: number;
   errors: number;
-  /** Errors a Catch node received; errors none did while the flow ran; errors logged while a redeploy stopped it. */
+  /** Errors a Catch node received; errors none did while the flow ran; errors raised by a flow a redeploy was stopping or had stopped (logged by Node-RED). */
   caught: number;
   uncaught: number;
   loggedWhileStopping: number;

@@ -3,6 +3,9 @@
 // everything they do recorded. `runSoak` returns the figures; the test asserts on them.
 
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { SimAccount, SimClock, TrydanSimulator } from '../../src/sim';
@@ -112,6 +115,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtExceptionMonitor', onException);
 
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'v2c-soak-'));
   const sim = new TrydanSimulator({ latencyMs: 5, seed });
   const { host } = await sim.start();
   const apiKey = `soak-${randomBytes(8).toString('hex')}`;
@@ -147,8 +151,13 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
     if (current && current.idleAt !== undefined && current.latency[id] === null) current.latency[id] = Date.now() - current.idleAt;
   };
 
+  // Node objects of flows a redeploy stopped: what they still say cannot reach a Catch node.
+  const stopped = new WeakSet<object>();
+  let live: object[] = [];
   // Listeners go on the node objects, which outlive a stopped flow, so nothing said during a redeploy is missed.
   const wire = (): void => {
+    live.forEach((n) => stopped.add(n));
+    live = [...IDS.telemetry, ...IDS.writers, IDS.cloud, IDS.caught].map(nodeOf).filter((n): n is EventNode => n !== undefined);
     for (const id of IDS.telemetry) nodeOf(id)?.on('call:send', (c: SpyCall) => onTelemetry(id, c.args[0] as SoakMsg));
     for (const [ids, ledger] of [[IDS.writers, writes], [[IDS.cloud], commands]] as const) {
       for (const id of ids) {
@@ -156,7 +165,8 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
           const msg = c.args[0] as SoakMsg;
           ledger.record(msg?._soak, Array.isArray(msg?.unverified) && msg.unverified.length ? 'unverified' : 'output');
         });
-        nodeOf(id)?.on('call:error', (c: SpyCall) => ledger.record((c.args[1] as SoakMsg)?._soak, 'error', (c.args[0] as { code?: string })?.code, redeploying));
+        const node = nodeOf(id);
+        node?.on('call:error', (c: SpyCall) => ledger.record((c.args[1] as SoakMsg)?._soak, 'error', (c.args[0] as { code?: string })?.code, redeploying || stopped.has(node)));
       }
     }
     nodeOf(IDS.caught)?.on('input', (m: SoakMsg) => {
@@ -217,8 +227,9 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   };
 
   try {
-    // The simulator is on loopback, which the editor's Check refuses unless told otherwise.
-    helper.settings({ v2cConfigAllowLoopback: true });
+    // The simulator is on loopback, which the editor's Check refuses unless told otherwise; a
+    // user directory, as every real Node-RED has, keeps the quota ledger across redeploys.
+    helper.settings({ v2cConfigAllowLoopback: true, userDir });
     await helper.startServer();
     await helper.load(nodes, flow, credentials);
     wire();
@@ -335,6 +346,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
     helper.settings({});
     await sim.stop();
     await account.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtExceptionMonitor', onException);
   }
