@@ -47,6 +47,8 @@ export interface SoakReport {
   redeploys: number;
   lanRequests: number;
   overlaps: number;
+  /** Overlapping requests by the LAN mode when they were answered: which fault caused them. */
+  overlapsByMode: Record<string, number>;
   maxConcurrent: number;
   telemetry: number;
   /** Readings missing fields a whole reading has (a cut reply passed off as a reading). */
@@ -140,6 +142,8 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   let maxConcurrent = 0;
   let redeploys = 0;
   let redeploying = false;
+  let lanMode: LanMode = 'healthy';
+  const overlapsByMode: Record<string, number> = {};
   const checks = { sent: 0, answered: 0, hung: 0, statuses: {} as Record<string, number> };
 
   const onTelemetry = (id: string, msg: SoakMsg): void => {
@@ -207,6 +211,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
     if (current && current.idleAt === undefined && !redeploying && sim.inFlight === 0) current.idleAt = Date.now();
     maxConcurrent = Math.max(maxConcurrent, sim.maxConcurrent);
     lanRequests += sim.requests.length;
+    for (const r of sim.requests) if (r.overlapped) overlapsByMode[lanMode] = (overlapsByMode[lanMode] ?? 0) + 1;
     sim.clearLog();
     const records = account.requests.slice();
     account.clearLog();
@@ -216,6 +221,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
 
   const healthySpell = async (minMs: number, after: LanMode): Promise<void> => {
     applyLan(sim, 'healthy');
+    lanMode = 'healthy';
     const spell: Recovery & { idleAt?: number } = { mode: after, latency: Object.fromEntries(IDS.telemetry.map((id) => [id, null])), neverIdle: false };
     current = spell;
     const started = Date.now();
@@ -246,6 +252,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
         if (phase.mode === 'healthy') await healthySpell(phase.ms, mode);
         else {
           applyLan(sim, phase.mode);
+          lanMode = phase.mode;
           await sleep(phase.ms);
         }
         mode = phase.mode;
@@ -323,6 +330,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
       redeploys,
       lanRequests,
       overlaps: sim.overlaps,
+      overlapsByMode,
       maxConcurrent,
       telemetry,
       incompleteReadings,

@@ -18,7 +18,7 @@ function print(r: SoakReport): void {
   const lines = [
     `chaos soak: seed ${r.seed} (V2C_SOAK_SEED=${r.seed} replays it), ${r.seconds} s of chaos, ${r.wallSeconds} s wall, ${(r.drainMs / 1000).toFixed(1)} s to drain after it`,
     `  LAN phases ${JSON.stringify(r.lanPhases)}; cloud phases ${JSON.stringify(r.cloudPhases)}; ${r.redeploys} redeploys`,
-    `  LAN: ${r.lanRequests} requests, ${r.overlaps} overlapping, at most ${r.maxConcurrent} at once; ${r.telemetry} telemetry messages, ${r.incompleteReadings.length} incomplete`,
+    `  LAN: ${r.lanRequests} requests, ${r.overlaps} overlapping ${JSON.stringify(r.overlapsByMode)}, at most ${r.maxConcurrent} at once; ${r.telemetry} telemetry messages, ${r.incompleteReadings.length} incomplete`,
     `  editor checks: ${JSON.stringify(r.checks)}`,
     `  writes: ${JSON.stringify(r.writes)}`,
     `  cloud commands: ${JSON.stringify(r.cloudCommands)}`,
@@ -45,7 +45,7 @@ describe(`chaos soak (${seconds} s, seed ${seed})`, function () {
   });
 
   it('never has two LAN requests at the charger at once, however many config nodes share it', () => {
-    assert.equal(r.overlaps, 0, `${r.overlaps} requests overlapped another (at most ${r.maxConcurrent} at once)`);
+    assert.equal(r.overlaps, 0, `${r.overlaps} requests overlapped another (at most ${r.maxConcurrent} at once), by the LAN mode at the time: ${JSON.stringify(r.overlapsByMode)}`);
   });
 
   it('answers every write: verified at the output or reported to Catch, exactly once', () => {
