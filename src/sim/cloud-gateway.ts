@@ -25,9 +25,19 @@ export const CLOUD_BASE_PATH = '/kong/v2c_service';
  */
 export type RateLimitHeaders = 'full' | 'no-reset' | 'none' | 'alternate';
 
+/**
+ * html: a 200 maintenance page from in front of the gateway (not counted) · truncated: the
+ * real reply cut in half · endless: `{` then a byte a second, never finished.
+ */
+export type CloudMalformed = 'html' | 'truncated' | 'endless';
+const CLOUD_MALFORMED: readonly CloudMalformed[] = ['html', 'truncated', 'endless'];
+
 export interface CloudFaults {
   /** Every call answers 401, valid key or not (the week-long incident). */
   outage: boolean;
+  /** 0 = none; else calls that pass the quota get this 5xx status and an HTML error page (counted, as Kong counts them). */
+  serverError: number;
+  malformed: false | CloudMalformed;
   /** GET /pairings/me answers 403 while device calls work. */
   forbidPairings: boolean;
   rateLimitHeaders: RateLimitHeaders;
@@ -36,7 +46,7 @@ export interface CloudFaults {
 
 export type CloudFaultsInput = Partial<CloudFaults>;
 
-export const CLOUD_DEFAULTS: Readonly<CloudFaults> = { outage: false, forbidPairings: false, rateLimitHeaders: 'full', reportedForm: 'alternate' };
+export const CLOUD_DEFAULTS: Readonly<CloudFaults> = { outage: false, serverError: 0, malformed: false, forbidPairings: false, rateLimitHeaders: 'full', reportedForm: 'alternate' };
 
 const RATE_LIMIT_MODES: readonly RateLimitHeaders[] = ['full', 'no-reset', 'none', 'alternate'];
 const REPORTED_FORMS: readonly ReportedForm[] = ['alternate', 'always-string', 'always-object'];
@@ -50,6 +60,12 @@ export function parseCloudFaults(json: unknown): CloudFaultsInput {
     if (key === 'outage' || key === 'forbidPairings') {
       if (typeof value === 'boolean') out[key] = value;
       else problems.push(`${key} must be true or false`);
+    } else if (key === 'serverError') {
+      if (value === 0 || (Number.isInteger(value) && (value as number) >= 500 && (value as number) <= 599)) out.serverError = value as number;
+      else problems.push('serverError must be 0 or an HTTP status 500-599');
+    } else if (key === 'malformed') {
+      if (value === false || CLOUD_MALFORMED.includes(value as CloudMalformed)) out.malformed = value as false | CloudMalformed;
+      else problems.push(`malformed must be false or one of ${CLOUD_MALFORMED.join(', ')}`);
     } else if (key === 'rateLimitHeaders') {
       if (RATE_LIMIT_MODES.includes(value as RateLimitHeaders)) out.rateLimitHeaders = value as RateLimitHeaders;
       else problems.push(`rateLimitHeaders must be one of ${RATE_LIMIT_MODES.join(', ')}`);
@@ -57,7 +73,7 @@ export function parseCloudFaults(json: unknown): CloudFaultsInput {
       if (REPORTED_FORMS.includes(value as ReportedForm)) out.reportedForm = value as ReportedForm;
       else problems.push(`reportedForm must be one of ${REPORTED_FORMS.join(', ')}`);
     } else {
-      problems.push(`${key} is not a cloud fault; faults: outage, forbidPairings, rateLimitHeaders, reportedForm`);
+      problems.push(`${key} is not a cloud fault; faults: outage, serverError, malformed, forbidPairings, rateLimitHeaders, reportedForm`);
     }
   }
   if (problems.length) throw new RangeError(problems.join('; '));
@@ -79,6 +95,11 @@ export interface CloudRequestRecord {
   counted: boolean;
   /** Simulated epoch ms of the account's clock. */
   simTime: number;
+  /** Real epoch ms: when the request arrived (its body read) and when it was answered. */
+  receivedAt: number;
+  answeredAt: number;
+  /** Calls left today after this answer, as the RateLimit-Remaining header would say. */
+  remaining: number;
 }
 
 export interface CloudHttpRequest {
@@ -87,6 +108,8 @@ export interface CloudHttpRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** Real epoch ms the request arrived; default: when it is handled. */
+  receivedAt?: number;
 }
 
 export interface CloudGatewayOptions {
@@ -104,6 +127,9 @@ const UNAUTHORIZED = { message: 'Unauthorized' };
 const RATE_LIMITED = { message: 'API rate limit exceeded' };
 const FORBIDDEN = { message: 'You cannot consume this service' };
 const KEY_CHALLENGE = { 'WWW-Authenticate': 'Key realm="kong"' };
+// What sits in front of the gateway or behind it when things break: HTML, never JSON.
+const MAINTENANCE_PAGE: CloudAnswer = { status: 200, body: '<!DOCTYPE html><html><head><title>V2C Cloud</title></head><body><h1>Under maintenance</h1></body></html>', contentType: 'text/html' };
+const serverErrorPage = (status: number): CloudAnswer => ({ status, body: `<html><head><title>${status}</title></head><body><center><h1>${status} Server Error</h1></center><hr><center>nginx</center></body></html>`, contentType: 'text/html' });
 
 export class CloudGateway {
   readonly requests: CloudRequestRecord[] = [];
@@ -137,9 +163,14 @@ export class CloudGateway {
       hasApiKey: key !== undefined,
       counted: false,
       simTime: this.clock.simNow(),
+      receivedAt: req.receivedAt ?? Date.now(),
+      answeredAt: 0,
+      remaining: 0,
     };
     const answer = this.answer(req.method, inBase ? findRoute(req.method, path) : undefined, key, query, record);
     record.status = answer.status;
+    record.answeredAt = Date.now();
+    record.remaining = this.quota.remaining;
     pushCapped(this.requests, record);
     return answer;
   }
@@ -149,12 +180,15 @@ export class CloudGateway {
   }
 
   private answer(method: string, route: CloudRoute | undefined, key: string | undefined, query: Record<string, string>, record: CloudRequestRecord): CloudAnswer {
+    if (this.faults.malformed === 'html') return MAINTENANCE_PAGE;
     if (!route) return jsonReply(NO_ROUTE, 404);
     if (key === undefined) return { ...jsonReply(NO_KEY, 401), headers: KEY_CHALLENGE };
     if (key !== this.apiKey || this.faults.outage) return { ...jsonReply(UNAUTHORIZED, 401), headers: KEY_CHALLENGE };
     if (!this.quota.take()) return { ...jsonReply(RATE_LIMITED, 429), headers: this.rateHeaders(true) };
     record.counted = true;
     const headers = this.rateHeaders(false);
+    if (this.faults.serverError) return { ...serverErrorPage(this.faults.serverError), headers };
+    if (this.faults.malformed === 'endless') return { status: 200, body: '', contentType: 'application/json', headers, endless: true };
     let answer: CloudAnswer;
     try {
       answer = this.run(method, route, query, record.body);
@@ -162,6 +196,7 @@ export class CloudGateway {
       if (!(err instanceof CloudProblem)) throw err;
       answer = err.toAnswer();
     }
+    if (this.faults.malformed === 'truncated' && answer.body.length > 1) answer = { ...answer, body: answer.body.slice(0, Math.ceil(answer.body.length / 2)) };
     return { ...answer, headers: { ...answer.headers, ...headers } };
   }
 

@@ -9,6 +9,8 @@ export interface CloudAnswer {
   /** Absent for 204. */
   contentType?: string;
   headers?: Readonly<Record<string, string>>;
+  /** A reply that never ends: the status, `{`, then a byte a second (the endless fault). */
+  endless?: true;
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import type { CloudHttpRequest } from './cloud-gateway';
 import type { CloudAnswer } from './cloud-replies';
+import { sendEndless } from './fault-replies';
 import { readBody } from './http-json';
 import type { ControlHandler } from './lan-server';
 import { closeServer, listenOnLoopback, trackSockets } from './loopback';
@@ -59,21 +60,29 @@ export class CloudServer {
     }
     readBody(req).then(
       (body) => {
+        const receivedAt = Date.now();
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           let answer: CloudAnswer;
           try {
-            answer = this.handle({ method: req.method ?? 'GET', url, headers: req.headers, body });
+            answer = this.handle({ method: req.method ?? 'GET', url, headers: req.headers, body, receivedAt });
           } catch (err) {
             answer = { status: 500, body: JSON.stringify({ message: err instanceof Error ? err.message : String(err) }), contentType: 'application/json' };
           }
-          send(res, answer);
+          if (answer.endless) this.sendEndless(res, answer);
+          else send(res, answer);
         }, this.latencyMs);
         timer.unref();
         this.timers.add(timer);
       },
       () => send(res, { status: 413, body: '{"message":"Request body too large"}', contentType: 'application/json' }),
     );
+  }
+
+  private sendEndless(res: http.ServerResponse, answer: CloudAnswer): void {
+    if (res.destroyed || res.writableEnded) return;
+    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+    sendEndless(res, answer.contentType ?? 'application/json', this.timers);
   }
 }
 

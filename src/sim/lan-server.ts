@@ -7,8 +7,15 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { closeServer, listenOnLoopback, trackSockets } from './loopback';
 import { pushCapped } from './capped-log';
+import { sendEndless, sendHuge } from './fault-replies';
 
-export type MalformedKind = 'truncated' | 'html';
+/**
+ * truncated: cut after the first value · partial: cut mid-number after a few fields (a
+ * plausible-looking reading) · html: an error page · endless: `{` then a byte a second,
+ * never finished · huge: the reading padded to 16 MB.
+ */
+export type MalformedKind = 'truncated' | 'partial' | 'html' | 'endless' | 'huge';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['truncated', 'partial', 'html', 'endless', 'huge'];
 
 export interface LanFaults {
   /** Device requests get their socket destroyed without an answer. */
@@ -73,8 +80,8 @@ export function parseFaultsInput(json: unknown): LanFaultsInput {
       if (problem) problems.push(problem);
       else out[key] = value as number;
     } else if (key === 'malformed') {
-      if (typeof value === 'boolean' || value === 'truncated' || value === 'html') out.malformed = value;
-      else problems.push('malformed must be true, false, "truncated" or "html"');
+      if (typeof value === 'boolean' || MALFORMED_KINDS.includes(value as MalformedKind)) out.malformed = value as boolean | MalformedKind;
+      else problems.push(`malformed must be true, false or one of ${MALFORMED_KINDS.map((k) => `"${k}"`).join(', ')}`);
     } else {
       problems.push(`${key} is not a fault; faults: offline, slowMs, malformed, rejectWrites, minGapMs`);
     }
@@ -124,6 +131,8 @@ interface Answer {
   status: number;
   body: string;
   contentType: string;
+  /** Sent as a stream that never ends, or padded to a huge size. */
+  shape?: 'endless' | 'huge';
 }
 
 export const NOT_FOUND_BODY = 'This URI does not exist';
@@ -141,6 +150,7 @@ export class LanServer {
   latencyMs: number;
   private maxInFlight = 0;
   private inFlightCount = 0;
+  private overlapTotal = 0;
   private lastAnswerAt = -Infinity;
   private readonly device: LanDevice;
   private readonly control: ControlHandler | undefined;
@@ -165,6 +175,11 @@ export class LanServer {
 
   get inFlight(): number {
     return this.inFlightCount;
+  }
+
+  /** Device requests that arrived while another was in flight, since start (never capped or cleared). */
+  get overlaps(): number {
+    return this.overlapTotal;
   }
 
   clearLog(): void {
@@ -201,15 +216,27 @@ export class LanServer {
     this.inFlightCount++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlightCount);
     const overlapped = this.inFlightCount > 1;
+    if (overlapped) this.overlapTotal++;
     const tooSoon = !overlapped && start - this.lastAnswerAt < this.faults.minGapMs;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       const answer = overlapped || tooSoon ? notFound() : this.route(method, path);
-      send(res, answer);
-      this.inFlightCount--;
-      const end = Date.now();
-      this.lastAnswerAt = end;
-      pushCapped(this.requests, { method, path, start, end, status: answer.status, overlapped, tooSoon });
+      // The device stays busy until a streamed answer is over or its client hangs up.
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        this.inFlightCount = Math.max(0, this.inFlightCount - 1);
+        const end = Date.now();
+        this.lastAnswerAt = end;
+        pushCapped(this.requests, { method, path, start, end, status: answer.status, overlapped, tooSoon });
+      };
+      if (answer.shape === 'endless' && !res.destroyed) sendEndless(res, answer.contentType, this.timers, finish);
+      else if (answer.shape === 'huge' && !res.destroyed) sendHuge(res, answer.body, answer.contentType, undefined, finish);
+      else {
+        send(res, answer);
+        finish();
+      }
     }, this.latencyMs + this.faults.slowMs);
     timer.unref();
     this.timers.add(timer);
@@ -224,6 +251,8 @@ export class LanServer {
       if (malformed === 'html') return { status: 200, body: HTML_GARBAGE, contentType: 'text/html' };
       // Cut just past the first value, like a reply lost mid-transfer: {"ID":"X",
       if (malformed === 'truncated') return { status: 200, body: body.slice(0, body.indexOf(',') + 1), contentType };
+      if (malformed === 'partial') return { status: 200, body: cutMidNumber(body), contentType };
+      if (malformed === 'endless' || malformed === 'huge') return { status: 200, body, contentType, shape: malformed };
       return { status: 200, body, contentType };
     }
     if (path.startsWith('/read/')) {
@@ -248,11 +277,22 @@ export class LanServer {
   }
 
   private garble(answer: Answer): Answer {
-    if (this.faults.malformed === 'html') return { status: 200, body: HTML_GARBAGE, contentType: 'text/html' };
+    const malformed = this.faults.malformed;
+    if (malformed === 'html') return { status: 200, body: HTML_GARBAGE, contentType: 'text/html' };
     // An empty reply: never a valid number, never OK.
-    if (this.faults.malformed === 'truncated') return { ...answer, body: '' };
+    if (malformed === 'truncated' || malformed === 'partial') return { ...answer, body: '' };
+    // Short answers (a number, OK) stay short; only their end never comes.
+    if (malformed === 'endless') return { ...answer, shape: 'endless' };
     return answer;
   }
+}
+
+/** The body cut inside the fourth number, like `{"ID":"X","ChargeState":2,"Paused":0,"ChargePower":23`. */
+function cutMidNumber(body: string): string {
+  const numbers = [...body.matchAll(/:\s*-?\d+/g)];
+  const at = numbers[Math.min(3, numbers.length - 1)];
+  if (!at || at.index === undefined) return body.slice(0, Math.floor(body.length / 2));
+  return body.slice(0, at.index + at[0].length - (at[0].length > 2 ? 1 : 0));
 }
 
 function decode(s: string): string | undefined {

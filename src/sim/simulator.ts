@@ -271,6 +271,16 @@ export class TrydanSimulator {
     return this.lan.maxConcurrent;
   }
 
+  /** Device requests that overlapped another, since start: never capped, never cleared. */
+  get overlaps(): number {
+    return this.lan.overlaps;
+  }
+
+  /** Device requests in flight now (an endless or huge answer counts until it is over). */
+  get inFlight(): number {
+    return this.lan.inFlight;
+  }
+
   clearLog(): void {
     this.lan.clearLog();
     this.device.writes.length = 0;

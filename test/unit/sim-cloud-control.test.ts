@@ -37,7 +37,7 @@ describe('sim cloud control API', () => {
 
       assert.equal((await postJson(url, '/_sim/cloud/fault', { outage: true })).status, 200);
       assert.equal((await call(base, 'GET', '/pairings/me', {}, { dispatcher: agent })).status, 401);
-      assert.deepEqual((await postJson(url, '/_sim/cloud/fault', {}, 'DELETE')).json, { outage: false, forbidPairings: false, rateLimitHeaders: 'full', reportedForm: 'alternate' });
+      assert.deepEqual((await postJson(url, '/_sim/cloud/fault', {}, 'DELETE')).json, { outage: false, serverError: 0, malformed: false, forbidPairings: false, rateLimitHeaders: 'full', reportedForm: 'alternate' });
 
       const quota = await postJson(url, '/_sim/cloud/quota', { limit: 50, used: 49 });
       assert.equal((quota.json as { remaining: number }).remaining, 1);

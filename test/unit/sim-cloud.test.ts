@@ -345,7 +345,7 @@ describe('sim cloud endpoints', () => {
       await cloud('POST', '/device/wifi', { deviceId: D, ssid: 'Other', password: 'secret-password' });
       const [timer, wifi] = sim.account?.requests ?? [];
       assert.deepEqual(
-        { ...timer, simTime: undefined },
+        { ...timer, simTime: undefined, receivedAt: undefined, answeredAt: undefined, remaining: undefined },
         {
           method: 'POST',
           path: '/device/timer',
@@ -355,6 +355,9 @@ describe('sim cloud endpoints', () => {
           hasApiKey: true,
           counted: true,
           simTime: undefined,
+          receivedAt: undefined,
+          answeredAt: undefined,
+          remaining: undefined,
         },
       );
       assert.ok(Math.abs((timer?.simTime ?? 0) - NOON) < 60_000);
