@@ -6,6 +6,7 @@ import { findEndpoint } from '../src/trydan/cloud-catalogue';
 import { InvalidInput } from '../src/trydan/errors';
 import { paramsOf, registerCloudNode } from './lib/cloud-node';
 import { migrate } from './lib/migrate';
+import { shown } from '../src/trydan/show';
 
 interface CommandDef extends NodeDef {
   server: string;
@@ -20,7 +21,7 @@ export = function (RED: NodeAPI): void {
       const named = config.command || (typeof (msg as { command?: unknown }).command === 'string' ? String((msg as { command?: unknown }).command) : '');
       if (!named) throw new InvalidInput(['no command: choose one in the node or set msg.command, e.g. "intensity"']);
       const endpoint = findEndpoint(named);
-      if (!endpoint) throw new InvalidInput([`"${named}" is not a V2C cloud command; the node's help lists them`]);
+      if (!endpoint) throw new InvalidInput([`${shown(named)} is not a V2C cloud command; the node's help lists them`]);
       return { endpoint: named, params: paramsOf(msg.payload, named, Object.keys(endpoint.params.shape).length > 0) };
     },
     output(_config, msg, result) {

@@ -6,6 +6,7 @@ import { InvalidInput } from '../src/trydan/errors';
 import { RANGE_PRESETS, type RangePreset, dateRange, summarise } from '../src/trydan/statistics';
 import { registerCloudNode } from './lib/cloud-node';
 import { migrate } from './lib/migrate';
+import { shown } from '../src/trydan/show';
 
 interface StatisticsDef extends NodeDef {
   server: string;
@@ -27,8 +28,11 @@ export = function (RED: NodeAPI): void {
       // A message may override the node: msg.range = "lastMonth", or msg.payload = {from, to}.
       const p = (msg as In).payload;
       const given = p !== null && typeof p === 'object' && ('from' in p || 'to' in p) ? (p as { from?: unknown; to?: unknown }) : undefined;
-      const preset = (given ? 'custom' : typeof (msg as In).range === 'string' ? (msg as In).range : config.range) as RangePreset;
-      if (!RANGE_PRESETS.includes(preset)) throw new InvalidInput([`"${preset}" is not a date range; use ${RANGE_PRESETS.join(', ')}`]);
+      // A msg.range that is there but not a range name is refused, not quietly replaced by the node's.
+      const range = (msg as In).range;
+      if (range !== undefined && range !== null && typeof range !== 'string') throw new InvalidInput([`msg.range ${shown(range)} is not a date range; use ${RANGE_PRESETS.join(', ')}`]);
+      const preset = (given ? 'custom' : typeof range === 'string' ? range : config.range) as RangePreset;
+      if (!RANGE_PRESETS.includes(preset)) throw new InvalidInput([`${shown(preset)} is not a date range; use ${RANGE_PRESETS.join(', ')}`]);
       const { from, to } = dateRange(preset, new Date(), given?.from ?? config.from, given?.to ?? config.to);
       if (config.scope === 'account') {
         return { endpoint: 'stadistic/global/me', params: { ...(from ? { endChargeDateStart: from } : {}), ...(to ? { endChargeDateEnd: to } : {}) } };

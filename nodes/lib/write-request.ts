@@ -2,6 +2,7 @@
 
 import { InvalidInput } from '../../src/trydan/errors';
 import { findKeyword } from '../../src/trydan/keywords';
+import { shown } from '../../src/trydan/show';
 
 /** What to write, from the node's keyword, msg.topic + value, or an object payload. */
 export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: unknown }): Record<string, unknown> {
@@ -9,7 +10,7 @@ export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: u
   if (keyword) return { [keyword]: payload };
   if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
   if (typeof topic === 'string' && topic.trim() !== '') {
-    if (!findKeyword(topic.trim())) throw new InvalidInput([`msg.topic "${topic}" is not a writable keyword`]);
+    if (!findKeyword(topic.trim())) throw new InvalidInput([`msg.topic ${shown(topic)} is not a writable keyword`]);
     return { [topic.trim()]: payload };
   }
   throw new InvalidInput([

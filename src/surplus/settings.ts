@@ -164,7 +164,7 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
   for (const [name, raw] of Object.entries(input)) {
     const spec = own(SETTINGS as Record<string, SettingSpec>, name);
     if (!spec) {
-      if (!options.ignoreUnknown) problems.push(`${name} is not a setting; settings: ${Object.keys(SETTINGS).join(', ')}`);
+      if (!options.ignoreUnknown) problems.push(`${shown(name)} is not a setting; settings: ${Object.keys(SETTINGS).join(', ')}`);
       continue;
     }
     // An empty "auto" number means "work it out"; an empty anything else means the default.

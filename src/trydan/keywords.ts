@@ -83,7 +83,7 @@ export function validateWrite(input: Record<string, unknown>): Record<string, nu
   for (const name of names) {
     const k = findKeyword(name);
     if (!k) {
-      problems.push(`${name} is not a writable keyword; writable: ${WRITABLE_KEYWORDS.map((w) => w.name).join(', ')}`);
+      problems.push(`${shown(name)} is not a writable keyword; writable: ${WRITABLE_KEYWORDS.map((w) => w.name).join(', ')}`);
       continue;
     }
     const v = coerceValue(k, input[name]);

@@ -67,7 +67,7 @@ describe('v2c-write-out through the runtime', function () {
 
   for (const [what, msg, pattern] of [
     ['an out-of-range value', { payload: { Intensity: 40 } }, /Intensity: 40 is out of range; expected 6\.\.32 A/],
-    ['an unknown keyword', { payload: { Turbo: 1 } }, /Turbo is not a writable keyword/],
+    ['an unknown keyword', { payload: { Turbo: 1 } }, /"Turbo" is not a writable keyword/],
     ['a value of the wrong type', { payload: { Intensity: 'fast' } }, /"fast" is not a value for Intensity/],
     ['a topic that is not a keyword', { topic: 'Speed', payload: 3 }, /msg.topic "Speed" is not a writable keyword/],
     ['a payload that says nothing', { payload: 16 }, /nothing to write/],

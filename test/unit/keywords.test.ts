@@ -33,7 +33,7 @@ describe('keyword table and write validation', () => {
   it('rejects unknown keywords, wrong types and fractions, naming each', () => {
     const problems = problemsOf({ Foo: 1, Intensity: 'fast', MaxIntensity: 10.5, Paused: 'maybe', Dynamic: null });
     assert.equal(problems.length, 5);
-    assert.match(problems[0]!, /Foo is not a writable keyword/);
+    assert.match(problems[0]!, /"Foo" is not a writable keyword/);
     assert.match(problems[1]!, /"fast" is not a value for Intensity/);
     assert.match(problems[2]!, /10\.5 is not a whole number/);
     assert.match(problems[3]!, /expected 0 or 1/);

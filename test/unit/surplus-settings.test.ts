@@ -48,7 +48,7 @@ describe('surplus settings', () => {
     assert.match(problems[0]!, /minCurrent: 4 is out of range; expected 6\.\.32 A/);
     assert.match(problems[1]!, /stopDelay: "soon" is not a number/);
     assert.match(problems[2]!, /rounding: "up" is not one of noImport, nearest, pvRatio/);
-    assert.match(problems[3]!, /turbo is not a setting/);
+    assert.match(problems[3]!, /"turbo" is not a setting/);
   });
 
   it('refuse a maximum below the minimum', () => {
