@@ -295,9 +295,10 @@ export class Coordinator {
     } catch (err) {
       if (this.closed) return;
       this.fail(err);
-      // The charger said OK; only the read-back failed. The write most likely took effect,
-      // so it is reported as sent but not confirmed rather than as failed.
-      for (const p of written.values()) p.waiters.forEach((w) => w.resolve({ value: p.value, verified: false }));
+      // The charger said OK; only the read-back failed. The write most likely took effect, but
+      // a flow must not take it as confirmed: it goes to Catch, saying so.
+      const why = err instanceof Error ? err.message : String(err);
+      for (const [keyword, p] of written) p.waiters.forEach((w) => w.reject(new WriteNotVerified(keyword, p.value, undefined, why)));
     }
   }
 

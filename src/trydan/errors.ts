@@ -58,10 +58,13 @@ export class WriteRejected extends TrydanError {
 
 /** The charger said OK but reading back did not show the value. */
 export class WriteNotVerified extends TrydanError {
-  constructor(keyword: string, wanted: number, seen: number | undefined) {
+  /** `seen`: what the read-back showed; `failure`: why there was no read-back at all. */
+  constructor(keyword: string, wanted: number, seen: number | undefined, failure?: string) {
     super(
       'WRITE_NOT_VERIFIED',
-      `wrote ${keyword}=${wanted} but the charger reads back ${seen === undefined ? 'nothing' : seen}`,
+      failure === undefined
+        ? `wrote ${keyword}=${wanted} but the charger reads back ${seen === undefined ? 'nothing' : seen}`
+        : `the charger said OK to ${keyword}=${wanted}, but it could not be read back (${failure}): it has most likely taken effect`,
     );
   }
 }

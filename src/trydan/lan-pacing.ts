@@ -5,13 +5,17 @@
 // - The gap counts from when the charger is plausibly free, not from when the client gave
 //   up. A request that timed out after it was sent (headers or body timeout) is still being
 //   worked on by the charger, which cannot be told to stop, so it is taken to be busy for
-//   another timeout's length: a charger answering within twice the timeout (10 s against
-//   8 s) is free by then. A connect timeout, a refusal or a reset leaves nothing running.
+//   another half timeout: a charger answering within one and a half times the timeout (10 s
+//   against 8 s) is free by then, and telemetry comes back soon after it is (the chaos soak
+//   holds it to one interval plus the backoff step). A connect timeout, a refusal or a reset
+//   leaves nothing running.
 // - A 404 means "too soon": the gap doubles for the retry and what follows (up to
 //   MAX_GAP_MS), and eases back by halves after a run of clean answers, so a charger that
 //   needs 200 ms is served without being slowed for good by one busy moment.
 
 const MAX_GAP_MS = 2000;
+/** After a request timed out on the charger, it is taken to be busy for this share of a timeout more. */
+const STILL_RUNNING = 0.5;
 /** Clean answers in a row before a widened gap is halved. */
 const EASE_AFTER = 10;
 
@@ -51,7 +55,7 @@ export class LanPacing {
 
   /** The request failed without an answer; `code` is the error's code. */
   failed(now: number, code: string | undefined): void {
-    this.freeAt = requestStillRunning(code) ? now + this.timeoutMs : now;
+    this.freeAt = requestStillRunning(code) ? now + STILL_RUNNING * this.timeoutMs : now;
   }
 }
 

@@ -45,7 +45,7 @@ describe('Coordinator with the real LAN client and the simulator', () => {
     this.timeout(20_000);
     await coordinator.close();
     coordinator = new Coordinator({ lan: new LanClient({ host, gapMs: 20, timeoutMs: 1000 }), cadence: { pollInterval: 0.2, idleInterval: 0.2, maxBackoff: 10 } });
-    sim.setFault({ slowMs: 1800 }); // answers after 1.8 s, beyond the 1 s timeout
+    sim.setFault({ slowMs: 1250 }); // answers after 1.25 s, beyond the 1 s timeout (10 s against 8 s)
     const statuses: ChargerStatus[] = [];
     coordinator.subscribe({ telemetry: () => undefined, status: (s) => statuses.push(s) });
     await waitUntil(() => statuses.some((s) => s.state === 'offline'), 15_000);

@@ -190,10 +190,10 @@ describe('LAN client', () => {
 
     it('after a timeout waits until the charger is plausibly free: no overlap, and healthy again at once', async function () {
       this.timeout(15_000);
-      // The charger answers after 1.8 s, beyond the client's 1 s timeout (undici times out to
-      // within half a second), like a Trydan answering after 10 s a client that gives up after 8 s.
+      // The charger answers after 1.25 s, beyond the client's 1 s deadline, as a Trydan answering
+      // after 10 s a client that gives up after 8 s.
       client = new LanClient({ host, gapMs: 20, timeoutMs: 1000 });
-      sim.setFault({ slowMs: 1800 });
+      sim.setFault({ slowMs: 1250 });
       await assert.rejects(client!.realtime(), { code: 'DEVICE_UNREACHABLE', message: /no answer in time/ });
       sim.setFault({ slowMs: 0 });
       const reading = await client!.realtime();
