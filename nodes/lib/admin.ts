@@ -154,7 +154,7 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
           return;
         }
         coordinator = acquireCharger(host, check);
-        return coordinator.refresh().then(
+        return withinDeadline(coordinator.refresh(), PROBE_DEADLINE_MS).then(
           (reading) => {
             const facts = trydanFacts(reading);
             if (facts) res.json(facts);
@@ -168,4 +168,19 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
         if (coordinator) void releaseCharger(host, check);
       });
   });
+}
+
+/**
+ * The editor waits for a Check, so it gets an answer in bounded time: a charger that is busy
+ * with a slow or endless reply (each try has its own deadline, then a retry and the pause a
+ * timed-out request leaves) is reported like one that does not answer.
+ */
+export const PROBE_DEADLINE_MS = 20_000;
+
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

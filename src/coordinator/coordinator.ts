@@ -285,9 +285,14 @@ export class Coordinator {
       }
     }
     if (written.size === 0 || this.closed) return;
-    // Without a charger to read back from (or when reading costs quota), OK is all we know.
-    if (unreachable || this.lan.verifiesWrites === false) {
+    // Reading back costs quota on the cloud: there OK is all we know.
+    if (this.lan.verifiesWrites === false) {
       for (const p of written.values()) p.waiters.forEach((w) => w.resolve({ value: p.value, verified: false }));
+      return;
+    }
+    // The charger said OK, then stopped answering: not confirmed, and said so at Catch.
+    if (unreachable) {
+      for (const [keyword, p] of written) p.waiters.forEach((w) => w.reject(new WriteNotVerified(keyword, p.value, undefined, unreachable!.message)));
       return;
     }
     try {

@@ -5,6 +5,7 @@ import type { TrydanSimulator } from '../../src/sim';
 import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
 import { WRITABLE_KEYWORDS } from '../../src/trydan/keywords';
 import { config, helper, nodes, startSim } from './flow';
+import { PROBE_DEADLINE_MS } from '../../nodes/lib/admin';
 
 describe('admin endpoints for the editor', () => {
   let sim: TrydanSimulator;
@@ -59,6 +60,23 @@ describe('admin endpoints for the editor', () => {
     assert.deepEqual(sim.requests.map((r) => r.path), ['/RealTimeData']);
     const bad = await helper.request().post('/v2c-trydan/probe').send({ host: 'http://x/y' }).expect(400);
     assert.match(bad.body.error, /just an address/);
+  });
+
+  it('answers a Check in bounded time when the charger never finishes its reply', async function () {
+    this.timeout(40_000);
+    // `{` and then nothing: each try ends at its deadline, the retry too; the Check answers anyway.
+    const { host: slow, server } = await impostor((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{');
+    });
+    try {
+      const started = Date.now();
+      const res = await helper.request().post('/v2c-trydan/probe').send({ host: slow });
+      assert.equal(res.status, 502);
+      assert.ok(Date.now() - started <= PROBE_DEADLINE_MS + 2_000, `answered after ${Date.now() - started} ms`);
+    } finally {
+      await closeServer(server);
+    }
   });
 
   /** A server on 127.0.0.1 that is no Trydan: it answers with a body the Check must not echo. */

@@ -289,6 +289,21 @@ describe('Coordinator', () => {
     assert.deepEqual(lan.calls, ['write/Intensity=10', 'write/Paused=1']);
   });
 
+  it('reports a write the charger said OK to before it stopped answering as not confirmed', async () => {
+    lan.beforeAnswer = (call) => {
+      if (call === 'write/Paused=1') lan.offline = true;
+    };
+    // Queued together behind a write on the wire, they go as one batch.
+    const busy = coordinator.write({ MinIntensity: 8 }).catch(() => undefined);
+    await clock.tickAsync(10);
+    const first = coordinator.write({ Intensity: 10 }).then(() => 'resolved', (err: Error & { code?: string }) => `${err.code}: ${err.message}`);
+    const second = coordinator.write({ Paused: 1 }).then(() => 'resolved', (err: Error & { code?: string }) => err.code);
+    await clock.tickAsync(3_000);
+    await busy;
+    assert.equal(await second, 'DEVICE_UNREACHABLE');
+    assert.match(await first, /^WRITE_NOT_VERIFIED: the charger said OK to Intensity=10, but it could not be read back/);
+  });
+
   it('reports a write the charger said OK to, whose read-back failed, to Catch as not confirmed', async () => {
     lan.beforeAnswer = (call) => {
       if (call === 'RealTimeData') lan.offline = true;
