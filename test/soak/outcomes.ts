@@ -2,7 +2,9 @@
 // node's output or as an error (done(err), which Node-RED routes to Catch). The ledger
 // tells which came out how, which never did, and which twice. An error raised while a
 // redeploy stops the flow cannot reach a Catch node (Node-RED has already closed them; it
-// logs the error instead), so those are counted apart.
+// logs the error instead), so those are counted apart. Node-RED hands an error to the Catch
+// nodes a moment after the node raises it (the next turn of the event loop), so an error
+// raised just before a redeploy began, and not caught, is counted with the redeploy's too.
 
 export type Outcome = 'output' | 'unverified' | 'error';
 
@@ -26,6 +28,8 @@ export class Outcomes {
   private readonly caughtIds = new Set<number>();
   private readonly whileStopping = new Set<number>();
   private readonly codes: Record<string, number> = {};
+  /** Errors not yet caught, with when they were raised (ms). */
+  private readonly raisedAt = new Map<number, number>();
 
   /** Ids start at `first`: ledgers of different nodes must not share ids. */
   constructor(first: number) {
@@ -45,11 +49,22 @@ export class Outcomes {
     if (!list) return;
     list.push(outcome);
     if (outcome === 'error' && flowStopping) this.whileStopping.add(id);
+    else if (outcome === 'error') this.raisedAt.set(id, Date.now());
     if (outcome === 'error') this.codes[code ?? 'no code'] = (this.codes[code ?? 'no code'] ?? 0) + 1;
   }
 
   caught(id: unknown): void {
     if (typeof id === 'number' && this.seen.has(id)) this.caughtIds.add(id);
+    if (typeof id === 'number') this.raisedAt.delete(id);
+  }
+
+  /** A redeploy begins now: errors raised within `withinMs` and not yet caught never will be. */
+  redeployBegins(withinMs: number): void {
+    const now = Date.now();
+    for (const [id, at] of this.raisedAt) {
+      if (now - at <= withinMs && !this.caughtIds.has(id)) this.whileStopping.add(id);
+      if (now - at > withinMs) this.raisedAt.delete(id);
+    }
   }
 
   get pending(): number {

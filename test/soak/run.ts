@@ -16,6 +16,9 @@ import { type QuotaFigures, QuotaWatch } from './quota-watch';
 import { Random } from './random';
 import { CADENCE, IDS, soakCredentials, soakFlow } from './soak-flow';
 
+/** How long Node-RED may take to hand a node's error to its Catch nodes, ms. */
+const CATCH_HANDOFF_MS = 250;
+
 export interface SoakOptions {
   seconds: number;
   seed: number;
@@ -193,6 +196,9 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
 
   const deploy = async (): Promise<void> => {
     redeploying = true;
+    // An error raised a moment ago is still on its way to the Catch node the redeploy closes.
+    writes.redeployBegins(CATCH_HANDOFF_MS);
+    commands.redeployBegins(CATCH_HANDOFF_MS);
     if (current) current.idleAt = undefined;
     try {
       await helper.setFlows(flow, 'full', credentials).catch((err: Error) => {

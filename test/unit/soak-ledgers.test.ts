@@ -66,4 +66,17 @@ describe('soak bookkeeping', () => {
       assert.deepEqual(ledger.figures().sent, 0);
     });
   });
+
+  it('counts an error raised just before a redeploy, and never caught, with the redeploy', () => {
+    const o = new Outcomes(1);
+    const [a, b] = [o.issue(), o.issue()];
+    o.record(a, 'error', 'CLOUD_UNREACHABLE');
+    o.record(b, 'error', 'CLOUD_UNREACHABLE');
+    o.caught(b);
+    o.redeployBegins(250);
+    const f = o.figures();
+    assert.equal(f.uncaught, 0);
+    assert.equal(f.loggedWhileStopping, 1, 'the one still on its way to Catch');
+    assert.equal(f.caught, 1);
+  });
 });
