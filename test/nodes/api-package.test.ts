@@ -204,17 +204,20 @@ describe(`the package by its name (npm pack, installed, required; function node 
     const fn = nodeId();
     const httpIn = nodeId();
     const httpOut = nodeId();
+    // As the README shows it: a hold per message, released in finally.
     const func = `
 const host = msg.req.query.host;
 const before = trydan.activeChargers();
-const charger = trydan.acquireCharger(host, node);
+const me = {};
+const charger = trydan.acquireCharger(host, me);
 try {
   const reading = await charger.refresh();
+  const written = (await charger.write(trydan.validateWrite({ Intensity: 12 }))).values;
   let bad;
   try { trydan.validateWrite({ Intensity: 99 }); } catch (err) { bad = { code: err.code, typed: err instanceof trydan.TrydanError }; }
-  msg.payload = { before, id: reading.ID, status: charger.status.state, bad };
+  msg.payload = { before, id: reading.ID, status: charger.status.state, written, bad };
 } finally {
-  await trydan.releaseCharger(host, node);
+  await trydan.releaseCharger(host, me);
 }
 return msg;`;
     const flows = [
@@ -245,10 +248,11 @@ return msg;`;
     await deployFlows(red.url, flows);
     // The config node's coordinator exists once its telemetry node has had a reading.
     await waitFor('the realtime node to poll', () => (sim.requests.length > 0 ? true : undefined));
-    const answer = await getJson<{ before: number; id: string; status: string; bad: { code: string; typed: boolean } }>(
+    const answer = await getJson<{ before: number; id: string; status: string; written: Record<string, number>; bad: { code: string; typed: boolean } }>(
       `${red.url}/api-check?host=${encodeURIComponent(host)}`,
     );
-    assert.deepEqual(answer, { before: 1, id: 'SIMTRYDAN01', status: 'online', bad: { code: 'INVALID_INPUT', typed: true } }, red.output());
+    assert.deepEqual(answer, { before: 1, id: 'SIMTRYDAN01', status: 'online', written: { Intensity: 12 }, bad: { code: 'INVALID_INPUT', typed: true } }, red.output());
+    assert.equal(sim.snapshot().keywords.Intensity, 12);
     assert.equal(sim.overlaps, 0, 'the function node and the nodes sent overlapping requests');
   });
 });
