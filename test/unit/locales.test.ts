@@ -29,6 +29,7 @@ function shape(html: string) {
     li: all(html, /<li\b/g).length,
     markers: all(html, MARKER),
     code: [...new Set(all(html, /<code>([\s\S]*?)<\/code>/g).map((c) => c.replace(/\s+/g, ' ')))].sort(),
+    pre: all(html, /<pre>([\s\S]*?)<\/pre>/g),
   };
 }
 
