@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { type NodeRedProcess, installPackage, nodeRedVersion, packageJson, removeDir, repoRoot, startNodeRed, tempDir } from '../helpers/red';
 
 const CHROMIUM = process.env.V2C_CHROMIUM || '/usr/bin/chromium';
@@ -27,8 +27,18 @@ interface Overflow {
 /** Opens the Help tab on a node type and measures its content against the sidebar. */
 async function measureHelp(page: Page, type: string): Promise<Overflow> {
   await page.evaluate((t) => (window as unknown as { RED: { sidebar: { help: { show(type: string): void } } } }).RED.sidebar.help.show(t), type);
-  const section = page.locator('.red-ui-sidebar-info .red-ui-help', { has: page.locator('h1.red-ui-help-title') });
+  // The Info tab has a help section too (hidden while the Help tab shows): measure the visible one.
+  const section = page.locator('.red-ui-sidebar-info .red-ui-help', { has: page.locator('h1.red-ui-help-title') }).filter({ visible: true });
   await section.locator('.red-ui-help h3').first().waitFor({ state: 'visible', timeout: 10_000 });
+  // The first show may land while the sidebar is still being laid out: measure once it has a width.
+  for (let tries = 0; ; tries++) {
+    const m = await measure(section);
+    if (m.sidebar > 0 || tries >= 50) return m;
+    await page.waitForTimeout(100);
+  }
+}
+
+function measure(section: Locator): Promise<Overflow> {
   return section.evaluate((el) => {
     const scroller = el.parentElement as HTMLElement;
     const box = scroller.getBoundingClientRect();
