@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { type NodeRedProcess, installPackage, nodeRedVersion, packageJson, removeDir, repoRoot, startNodeRed, tempDir } from '../helpers/red';
 
 const CHROMIUM = process.env.V2C_CHROMIUM || '/usr/bin/chromium';
@@ -26,20 +26,24 @@ interface Overflow {
 
 /** Opens the Help tab on a node type and measures its content against the sidebar. */
 async function measureHelp(page: Page, type: string): Promise<Overflow> {
-  await page.evaluate((t) => (window as unknown as { RED: { sidebar: { help: { show(type: string): void } } } }).RED.sidebar.help.show(t), type);
-  // The Info tab has a help section too (hidden while the Help tab shows): measure the visible one.
-  const section = page.locator('.red-ui-sidebar-info .red-ui-help', { has: page.locator('h1.red-ui-help-title') }).filter({ visible: true });
-  await section.locator('.red-ui-help h3').first().waitFor({ state: 'visible', timeout: 10_000 });
-  // The first show may land while the sidebar is still being laid out: measure once it has a width.
+  // The Info tab has a help section too, hidden while the Help tab shows: measure the visible
+  // one. The editor may still be switching tabs or laying out the sidebar while it starts, so
+  // show the help again until it is on screen with a width.
+  const sections = page.locator('.red-ui-sidebar-info .red-ui-help', { has: page.locator('h1.red-ui-help-title') });
   for (let tries = 0; ; tries++) {
-    const m = await measure(section);
-    if (m.sidebar > 0 || tries >= 50) return m;
+    await page.evaluate((t) => (window as unknown as { RED: { sidebar: { help: { show(type: string): void } } } }).RED.sidebar.help.show(t), type);
+    const shown = (await sections.evaluateAll(measureVisible)).filter((m): m is Overflow => m !== null);
+    if (shown.length === 1 && shown[0]!.sidebar > 0 && shown[0]!.sections.length > 0) return shown[0]!;
+    if (tries >= 100) throw new Error(`${type}: the help did not show in the Help tab (${shown.length} visible sections)`);
     await page.waitForTimeout(100);
   }
 }
 
-function measure(section: Locator): Promise<Overflow> {
-  return section.evaluate((el) => {
+/** Runs in the page: for each help section, null when hidden, else its measures. */
+function measureVisible(els: Element[]): (Overflow | null)[] {
+  return els.map((node) => {
+    const el = node as HTMLElement;
+    if (el.getClientRects().length === 0) return null;
     const scroller = el.parentElement as HTMLElement;
     const box = scroller.getBoundingClientRect();
     const right = box.left + scroller.clientWidth + 0.5;
