@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
+import { WRITABLE_KEYWORDS } from '../../src/trydan/keywords';
 import { BUILT_LOCALES, LANGUAGES, LOCALES, ROOT, SOURCE, filesOf, flatten, placeholders, readCatalogue } from '../helpers/locales';
 
 const MARKER = /<!--\s*v2c:([a-z0-9-]+)\s*-->/g;
@@ -122,6 +123,16 @@ describe('locales: English help pages', () => {
   it('use only the fragments that exist, and every fragment is used', () => {
     const used = new Set(helpPages.flatMap((f) => all(help(SOURCE, f), MARKER)));
     assert.deepEqual([...used].sort(), fragments.map((f) => f.slice(1, -5)).sort());
+  });
+
+  it('list exactly the keywords and ranges write-out validates against', () => {
+    const html = help(SOURCE, 'v2c-write-out.html');
+    const details = html.slice(html.indexOf('<h3>Details</h3>'), html.indexOf('<h3>Errors</h3>'));
+    const listed = all(details, /<dt>(\w+) <span class="property-type">/g);
+    assert.deepEqual(listed, WRITABLE_KEYWORDS.map((k) => k.name));
+    for (const k of WRITABLE_KEYWORDS.filter((k) => k.kind === 'range')) {
+      assert.match(details, new RegExp(`<dt>${k.name} <span class="property-type">${k.min}\\.\\.${k.max} ${k.unit ?? ''}</span>`), k.name);
+    }
   });
 
   it('name exactly the runtime\'s error codes', () => {
