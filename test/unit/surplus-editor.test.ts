@@ -86,11 +86,12 @@ describe('v2c-surplus editor and help', () => {
   });
 
   it('documents every setting with its default in the help', () => {
-    for (const name of Object.keys(SETTINGS)) assert.match(help, new RegExp(`<code>${name}</code>`), `${name} is not in the help`);
+    // The help's settings list: one <dt> per setting, its default as the property type.
+    for (const name of Object.keys(SETTINGS)) assert.match(help, new RegExp(`<dt>${name} <span class="property-type">`), `${name} is not in the help`);
     for (const action of STALE_ACTIONS) assert.match(help, new RegExp(`<i>${action}</i>`));
-    assert.match(help, /<td><code>minPause<\/code><\/td><td>0 s<\/td>/);
-    assert.match(help, /<td><code>stopDelay<\/code><\/td><td>120 s<\/td>/);
-    assert.match(help, /<td><code>startDelay<\/code><\/td><td>20 s<\/td>/);
-    assert.match(help, /<td><code>startEnergy<\/code><\/td><td>0 Wh<\/td>/);
+    assert.match(help, /<dt>minPause <span class="property-type">0 s<\/span><\/dt>/);
+    assert.match(help, /<dt>stopDelay <span class="property-type">120 s<\/span><\/dt>/);
+    assert.match(help, /<dt>startDelay <span class="property-type">20 s<\/span><\/dt>/);
+    assert.match(help, /<dt>startEnergy <span class="property-type">0 Wh<\/span><\/dt>/);
   });
 });
