@@ -77,6 +77,12 @@
 
   // --- validators -----------------------------------------------------------------------
 
+  // A property missing from a node saved by an older version is valid: the runtime fills in
+  // its default (nodes/lib/migrate.ts), and the dialog shows that default.
+  function missing(v) {
+    return v === undefined;
+  }
+
   function blank(v) {
     return v === '' || v === null || v === undefined;
   }
@@ -96,6 +102,7 @@
   function surplusSetting(name) {
     // Two parameters: Node-RED then shows a returned text as the reason (here and below).
     return function (v, _opt) {
+      if (missing(v)) return true;
       var spec = table('surplus.settings.' + name);
       if (!spec) return spec === undefined && (blank(v) || numberOf(v) !== undefined || typeof v === 'string' || typeof v === 'boolean');
       if (spec.kind === 'choice') return spec.choices.map(String).indexOf(String(v)) >= 0;
@@ -129,6 +136,7 @@
   /** One of a table's choices ("surplus.meter.unit.choices"); anything until the table arrives. */
   function choiceOf(path) {
     return function (v) {
+      if (missing(v)) return true;
       var choices = table(path);
       return !Array.isArray(choices) || choices.map(String).indexOf(String(v)) >= 0;
     };
@@ -141,6 +149,7 @@
   function typedValue(prop, opts) {
     opts = opts || {};
     return function (v, _opt) {
+      if (missing(v)) return true;
       var type = fieldValue(this, prop + 'Type') || opts.defaultType || 'msg';
       if (opts.when && !opts.when.call(this)) return true;
       var value = v === undefined || v === null ? '' : String(v);
@@ -209,7 +218,8 @@
    */
   function tableSelect(node, prop, path, labelKey) {
     var select = $('#node-input-' + prop);
-    var current = node[prop] === undefined || node[prop] === null ? '' : String(node[prop]);
+    var saved = node[prop] === undefined || node[prop] === null ? node._def.defaults[prop].value : node[prop];
+    var current = saved === undefined || saved === null ? '' : String(saved);
     fillSelect(node, select, current === '' ? [] : [current], labelKey);
     select.val(current);
     withTables(function () {
@@ -259,7 +269,7 @@
           '.v2c-form .v2c-indent { padding-left: 144px; }' +
           '.v2c-form .form-row > input[type="checkbox"] + label { width: calc(100% - 170px); white-space: normal; }' +
           '.red-ui-tab.v2c-tab-invalid .red-ui-tab-label { color: var(--red-ui-text-color-error, #d6615f); }' +
-          '.red-ui-tab.v2c-tab-invalid .red-ui-tab-label::before { content: "\\f06a"; font-family: FontAwesome; margin-right: 4px; }'
+          '.red-ui-tab.v2c-tab-invalid { box-shadow: inset 0 -3px 0 var(--red-ui-text-color-error, #d6615f); }'
       )
       .appendTo('head');
   }
@@ -430,6 +440,7 @@
   function actionChoice(type) {
     return function (v) {
       var list = table('actions.' + type);
+      if (missing(v)) return true;
       if (!Array.isArray(list)) return typeof v === 'string';
       return v === '' || v === undefined || list.some(function (a) { return a.name === v; });
     };
