@@ -42,7 +42,7 @@ export function describe(p: TypedProperty): string {
 /**
  * The property's value for this message. Fails with InvalidInput when the type is not one
  * the node accepts, a fixed value does not parse, or a context key or environment variable
- * is unset (a missing msg property stays undefined: the node's own rules say what that means).
+ * is unset or empty (a missing msg property stays undefined: the node's own rules say what that means).
  */
 export function evaluateTyped(RED: NodeAPI, node: Node, p: TypedProperty, msg: NodeMessage, what: string, types: readonly string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -54,7 +54,9 @@ export function evaluateTyped(RED: NodeAPI, node: Node, p: TypedProperty, msg: N
     try {
       RED.util.evaluateNodeProperty(p.value, p.type, node, msg, (err, value: unknown) => {
         if (err) refuse(err.message);
-        else if (value === undefined && p.type !== 'msg') refuse(p.type === 'env' ? 'the environment variable is not set' : 'nothing is stored there');
+        // Node-RED gives '' for an environment variable that is not set.
+        else if (p.type === 'env' && (value === undefined || value === '')) refuse('the environment variable is not set (or empty)');
+        else if (value === undefined && p.type !== 'msg') refuse('nothing is stored there');
         else resolve(value);
       });
     } catch (err) {
