@@ -239,12 +239,15 @@
   function typedInput(node, prop, fixed) {
     var input = $('#node-input-' + prop);
     var typeField = $('#node-input-' + prop + 'Type');
-    var saved = node[prop + 'Type'] || 'msg';
+    var fallback = node._def.defaults[prop + 'Type'];
+    var saved = node[prop + 'Type'] || (fallback && fallback.value) || 'msg';
     function types(list) {
       return list.map(function (t) {
         return fixed && fixed[t] ? fixed[t] : t;
       });
     }
+    // An inline width is what makes Node-RED's typed input follow the dialog's width.
+    input.css('width', 'calc(100% - 150px)');
     input.typedInput({ default: saved, types: types([saved]), typeField: typeField });
     input.typedInput('type', saved);
     withTables(function () {
@@ -355,11 +358,23 @@
         if (def.prepare) def.prepare.call(this);
       }
     };
-    ['align', 'credentials', 'oneditsave', 'oneditresize'].forEach(function (k) {
+    registered.oneditsave = saveVersion(def.oneditsave);
+    ['align', 'credentials', 'oneditresize'].forEach(function (k) {
       if (def[k] !== undefined) registered[k] = def[k];
     });
     RED.nodes.registerType(type, registered);
     return registered;
+  }
+
+  /**
+   * Saving a dialog saves every field of the current version (older nodes were shown their
+   * defaults), so the node is then of the current version.
+   */
+  function saveVersion(own) {
+    return function () {
+      this.version = VERSION;
+      return own ? own.apply(this, arguments) : undefined;
+    };
   }
 
   /** The charger (config node): no palette entry; titled and labelled like the palette nodes. */
@@ -379,6 +394,7 @@
       label: function () {
         return this.name || (def.describe && def.describe.call(this)) || this._(type + '.defaultName');
       },
+      oneditsave: saveVersion(def.oneditsave),
       oneditprepare: function () {
         addStyle();
         $('#node-config-input-name').closest('form').addClass('v2c-form');
