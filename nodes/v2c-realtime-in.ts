@@ -4,6 +4,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
 import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
+import { type ChangeRule, POWER_DEADBAND, changeRule, changesWorthSending } from '../src/trydan/telemetry-change';
+import { InvalidInput } from '../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
 import { releaseOnClose, respond } from './lib/respond';
@@ -12,27 +14,41 @@ import { statusView } from './lib/status';
 interface RealtimeDef extends NodeDef {
   server: string;
   output: 'every' | 'change';
+  /** "Only when a value changed": every key ("all") or only the listed `keys`. */
+  watch: 'all' | 'keys';
+  keys: string;
   /** Comma-separated keys that do not count as a change (e.g. ChargeTime ticks every second). */
   ignore: string;
+  /** W a power reading must move before it counts as a change (0: any move). */
+  deadband: number | string;
   version?: number;
 }
 
-const DEFAULTS = { output: 'every' as const, ignore: '' };
+const DEFAULTS = { output: 'every' as const, watch: 'all' as const, keys: '', ignore: '', deadband: POWER_DEADBAND.default };
 
 export = function (RED: NodeAPI): void {
   function V2cRealtimeIn(this: Node, def: RealtimeDef): void {
     RED.nodes.createNode(this, def);
     const config = migrate(def, DEFAULTS);
     const server = chargerOf(RED, this, config.server);
-    // The ignore list only matters for "only on change".
-    const ignored = new Set(config.output === 'change' ? String(config.ignore).split(',').map((s) => s.trim()).filter(Boolean) : []);
-    let lastSent: Reading | undefined;
-
     if (!server) return;
+
+    // Keys and deadband only matter for "only when a value changed"; bad ones are refused at deploy.
+    let rule: ChangeRule | undefined;
+    try {
+      if (config.output !== 'every' && config.output !== 'change') throw new InvalidInput([`output: ${JSON.stringify(String(config.output).slice(0, 40))} is not "every" or "change"`]);
+      if (config.output === 'change') rule = changeRule(config);
+    } catch (err) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('v2c-realtime-in.status.badSettings') });
+      this.error(RED._('v2c-realtime-in.errors.badSettings', { error: (err as Error).message }));
+      this.on('input', (_msg, _send, done) => done(err as Error));
+      return;
+    }
+    let lastSent: Reading | undefined;
     const status = statusView(RED, this);
 
     const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
-      const changed = changedKeys(lastSent, reading).filter((k) => !ignored.has(k));
+      const changed = rule ? changesWorthSending(rule, lastSent, reading) : changedKeys(lastSent, reading);
       lastSent = reading;
       const out = Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed, source: server.transport });
       // Readings that cost a cloud call say how many are left, like every cloud message.
@@ -41,7 +57,7 @@ export = function (RED: NodeAPI): void {
 
     const listener = {
       telemetry: (reading: Reading) => {
-        if (config.output === 'change' && lastSent && changedKeys(lastSent, reading).every((k) => ignored.has(k))) return;
+        if (rule && lastSent && changesWorthSending(rule, lastSent, reading).length === 0) return;
         this.send(message(reading));
       },
       status: (s: ChargerStatus) => status.charger(s),

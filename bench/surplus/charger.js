@@ -37,7 +37,7 @@ function makeCharger(car) {
       let landed = false;
       while (pending.length && pending[0].at <= t) {
         const { command } = pending.shift();
-        // Pause/resume restarts the session counters (trydan-facts: ChargeEnergy resets).
+        // Pause/resume restarts the session counters (docs/charger-protocol.md: ChargeEnergy resets).
         if ('Paused' in command && command.Paused !== state.Paused) {
           sessionWh = 0;
           sessionS = 0;
@@ -60,7 +60,7 @@ function makeCharger(car) {
     /** /RealTimeData now. `site` gives the charger's own clamps (unused with a message meter). */
     reading(car, site) {
       const carW = Math.round(car.amps * car.phases * 230);
-      // ChargeState: 2 while the car draws, and it stays 2 after a pause (trydan-facts); 1
+      // ChargeState: 2 while the car draws, and it stays 2 after a pause (docs/charger-protocol.md); 1
       // when the car has not started yet or stopped by itself (full).
       const chargeState = carW > 0 || (state.Paused === 1 && drewSincePause && !car.full) ? 2 : 1;
       const phaseAmps = (l) => (l <= car.phases ? Math.round(car.amps * 10) / 10 : 0);

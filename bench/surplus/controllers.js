@@ -37,7 +37,7 @@ function ours(sc, settings = {}) {
 }
 
 /**
- * evcc's PV mode as pv-surplus.md describes it: a 30 s loop on instant readings (the meter's
+ * evcc's PV mode as its documentation and source describe it: a 30 s loop on instant readings (the meter's
  * latest value, the car's measured current at that moment), target = current −
  * sitePower / (phases × V), truncated to whole amps; start after 1 min at or above the
  * minimum, stop after 3 min below it (holding the minimum meanwhile), one timer that resets

@@ -1,4 +1,4 @@
-// The three ways a message asks for a write (DESIGN: v2c-write-out), as one pure function.
+// The three ways a message asks for a write (the v2c-write-out help tells them), as one pure function.
 
 import { InvalidInput } from '../../src/trydan/errors';
 import { findKeyword } from '../../src/trydan/keywords';

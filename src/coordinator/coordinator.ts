@@ -394,7 +394,7 @@ export class Coordinator {
   }
 }
 
-/** Intensity only applies while Dynamic=0 or PauseDynamic=1 (trydan-facts §1): say so. */
+/** Intensity only applies while Dynamic=0 or PauseDynamic=1 (docs/charger-protocol.md, LAN): say so. */
 function withHint(err: WriteNotVerified, keyword: string, reading: Reading): WriteNotVerified {
   if (keyword === 'Intensity' && reading.Dynamic === 1 && reading.PauseDynamic !== 1) {
     err.message += ' (dynamic power control is on: write PauseDynamic=1 first so Intensity applies)';

@@ -1,5 +1,5 @@
 // Personalised power profiles, kept by the cloud per device and identified by name plus
-// updateAt (the time the client sent it; trydan-facts §2). The body is whatever JSON object
+// updateAt (the time the client sent it; docs/charger-protocol.md, cloud). The body is whatever JSON object
 // the client sent: its shape is unverified, so the simulator stores it as given.
 
 export interface PowerProfile {

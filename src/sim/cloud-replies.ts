@@ -1,5 +1,5 @@
 // How the simulated cloud writes its replies. The real cloud is inconsistent: JSON, JSON in
-// text/plain, a JSON string holding JSON, bare scalars, 204 with no body (trydan-facts §2).
+// text/plain, a JSON string holding JSON, bare scalars, 204 with no body (docs/charger-protocol.md, cloud).
 // Each endpoint uses one form, always the same, so a client's parser meets every form.
 
 export interface CloudAnswer {

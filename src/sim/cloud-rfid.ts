@@ -1,5 +1,5 @@
 // The charger's RFID whitelist as the cloud manages it: learning mode names the next card
-// swiped at the charger (trydan-facts §2); cards are added, renamed and deleted by code.
+// swiped at the charger (docs/charger-protocol.md, cloud); cards are added, renamed and deleted by code.
 
 export interface RfidCard {
   code: string;

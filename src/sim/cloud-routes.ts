@@ -1,5 +1,5 @@
 // Every endpoint of the V2C cloud, written from the official spec and corrected by what
-// real clients do (trydan-facts §2): method, path below /kong/v2c_service, the query
+// real clients do (docs/charger-protocol.md, cloud): method, path below /kong/v2c_service, the query
 // parameter naming the device (`deviceId`, or `id` for a few), the other parameters, and
 // the reply form. Each endpoint always answers in the same form (see `reply`).
 

@@ -1,4 +1,4 @@
-// The bodies of the cloud's read endpoints, shaped like the real cloud's (trydan-facts §2):
+// The bodies of the cloud's read endpoints, shaped like the real cloud's (docs/charger-protocol.md, cloud):
 // numbers as strings, powers in kW, cloud ChargeState numbering, lowercase flat keys,
 // JSON inside strings. Pure functions of the device's values.
 

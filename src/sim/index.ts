@@ -1,5 +1,5 @@
 // The Trydan simulator: LAN server, cloud account, physics, firmware profiles (see
-// DESIGN.md, "Simulator").
+// docs/architecture.md, "The simulator").
 
 export { LOG_LIMIT } from './capped-log';
 export { SimClock, defaultStartTime, type SimClockOptions } from './clock';

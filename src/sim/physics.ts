@@ -79,7 +79,7 @@ export interface CarState {
   rampS?: number;
 }
 
-/** LAN ChargeState codes for device failures (trydan-facts §1). */
+/** LAN ChargeState codes for device failures (docs/charger-protocol.md, LAN). */
 export type FailureState = 0 | 4 | 5 | 6;
 
 export interface SessionState {
@@ -207,7 +207,7 @@ interface Drive {
 
 /**
  * The current the charger would let the car draw, before Paused is applied.
- * With dynamic control on it follows DynamicPowerMode (newest meanings, trydan-facts §1).
+ * With dynamic control on it follows DynamicPowerMode (newest meanings, docs/charger-protocol.md).
  */
 function drive(state: PhysicsState, pvW: number, houseW: number): Drive {
   const s = state.settings;
@@ -279,7 +279,7 @@ export function readings(state: PhysicsState, env: Environment): Readings {
   const carW = chargePowerW(state, d);
   const gridW = houseW + carW - pvW;
   const s = state.settings;
-  // Dynamic=0 makes the real charger stop reporting its meter's readings (trydan-facts §1).
+  // Dynamic=0 makes the real charger stop reporting its meter's readings (docs/charger-protocol.md, LAN).
   const meter = s.Dynamic === 1;
   const amps = carW > 0 ? d.amps : 0;
   const threePhase = s.ChargeMode !== 0;
@@ -338,7 +338,7 @@ function newSession(session: SessionState): SessionState {
 
 /**
  * Applies one writable keyword, with the side effects real firmware has: Paused and
- * Locked changes reset the session counters (trydan-facts §1: "resets on pause/resume";
+ * Locked changes reset the session counters (docs/charger-protocol.md: the counters reset on pause and resume;
  * Locked "starts a new session").
  */
 export function applySetting(state: PhysicsState, keyword: string, value: number, env: Environment): PhysicsState {

@@ -1,5 +1,5 @@
 // Firmware profiles: how each firmware writes /RealTimeData, one profile per quirk that
-// real clients have had to survive (trydan-facts §1). The quirks are reproduced byte for
+// real clients have had to survive (docs/charger-protocol.md, LAN). The quirks are reproduced byte for
 // byte, so a strict JSON.parse fails where it fails on a real charger.
 
 import { fieldsFor, formatValue, type KeywordValues, type RealtimeField } from './realtime-fields';

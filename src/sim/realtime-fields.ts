@@ -1,5 +1,5 @@
 // The keys of /RealTimeData in the order firmware sends them, how each value is written,
-// and the firmware that introduced it (trydan-facts §1). Profiles pick from this list.
+// and the firmware that introduced it (docs/charger-protocol.md, LAN). Profiles pick from this list.
 
 import type { FullReading } from '../trydan/telemetry';
 

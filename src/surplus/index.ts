@@ -1,4 +1,4 @@
-// The PV surplus controller (DESIGN: src/surplus): pure logic, no Node-RED, no I/O.
+// The PV surplus controller (docs/architecture.md): pure logic, no Node-RED, no I/O.
 
 export { availablePower, type Available, type PowerSnapshot } from './available';
 export { GRID_SOURCES, sampleOf, type GridSource } from './charger-sample';

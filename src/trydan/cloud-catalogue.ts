@@ -1,5 +1,5 @@
-// The one catalogue of V2C cloud endpoints (v2c-cloud-api-spec.txt, corrected by
-// trydan-facts §2). Each entry says how to call it — method, path, the device parameter's
+// The one catalogue of V2C cloud endpoints (V2C's cloud API spec, corrected by
+// what real clients found: docs/charger-protocol.md, cloud). Each entry says how to call it — method, path, the device parameter's
 // name as the server wants it, which parameters go in the query and which in a JSON body,
 // a zod schema of the parameters with ranges — and how to read the reply. The cloud
 // client, the cloud nodes and the editor (through an admin endpoint) all read this table.

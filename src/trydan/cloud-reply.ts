@@ -1,4 +1,4 @@
-// Cloud replies come in many shapes (trydan-facts §2): JSON, text/plain holding JSON, a JSON
+// Cloud replies come in many shapes (docs/charger-protocol.md, cloud): JSON, text/plain holding JSON, a JSON
 // string holding JSON, bare scalars (true, 1, "OK") and 204 without a body; numbers arrive
 // as strings and powers in kW. `decode` undoes the wrapping; the normalisers make the data
 // look like the LAN's: numbers as numbers, watts, LAN keyword names where one exists.
@@ -81,7 +81,7 @@ export function numbers(value: unknown): unknown {
   return num(value);
 }
 
-// Cloud ChargeState numbering differs from the LAN's for the faults (trydan-facts §2).
+// Cloud ChargeState numbering differs from the LAN's for the faults (docs/charger-protocol.md, cloud).
 const CLOUD_TO_LAN_STATE: Readonly<Record<number, number>> = { 0: 0, 1: 1, 2: 2, 3: 6, 4: 5, 5: 4 };
 
 export function lanChargeState(cloudState: number): number {

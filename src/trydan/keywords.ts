@@ -1,4 +1,4 @@
-// The one table of writable keywords (trydan-facts §1). It drives validation of writes,
+// The one table of writable keywords (docs/charger-protocol.md, LAN). It drives validation of writes,
 // the simulator's acceptance rules, the editor's choices (served by an admin endpoint)
 // and the help text. Values on the wire are integers in the URL path: /write/Key=Value.
 

@@ -1,4 +1,4 @@
-// Readable texts for the device's enumerations (trydan-facts §1). Unknown numbers read
+// Readable texts for the device's enumerations (docs/charger-protocol.md, LAN). Unknown numbers read
 // from the device are never rejected: `labelOf` falls back to "unknown (n)".
 
 export const CHARGE_STATE: Readonly<Record<number, string>> = {

@@ -1,4 +1,4 @@
-// The LAN API client (trydan-facts §1). The charger answers one request at a time and
+// The LAN API client (docs/charger-protocol.md, LAN). The charger answers one request at a time and
 // sometimes 404s quick back-to-back calls, so this client owns one connection, runs one
 // request at a time with a gap between them, and retries once on 404, timeout or reset.
 
@@ -32,7 +32,7 @@ interface Answer {
   body: string;
 }
 
-/** Quiet between two requests, and the wait for a whole answer (trydan-facts §1: ~150 ms, 6–10 s). */
+/** Quiet between two requests, and the wait for a whole answer (docs/charger-protocol.md: 150 ms, 8 s). */
 export const LAN_GAP_MS = 150;
 export const LAN_TIMEOUT_MS = 8000;
 

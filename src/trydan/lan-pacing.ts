@@ -1,4 +1,4 @@
-// When the charger is free for the next request (trydan-facts §1: one request at a time,
+// When the charger is free for the next request (docs/charger-protocol.md: one request at a time,
 // ~150 ms between them, 404 to requests that come too soon). Pure: the LAN client tells it
 // what happened and asks how long to wait.
 //

@@ -1,5 +1,5 @@
 // The /RealTimeData model: a table of known fields, a tolerant parser and the payload
-// flows receive. Firmware varies (trydan-facts §1), so every field is optional, unknown
+// flows receive. Firmware varies (docs/charger-protocol.md, LAN), so every field is optional, unknown
 // fields pass through, and numbers that arrive as strings become numbers.
 
 import { jsonrepair } from 'jsonrepair';

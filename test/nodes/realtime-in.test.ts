@@ -78,6 +78,68 @@ describe('v2c-realtime-in through the runtime', function () {
     assert.ok(next.changed?.includes('ChargeState'), `changed: ${next.changed}`);
   });
 
+  it('in change mode with the default deadband stays quiet while a charging car only ticks, and speaks on a real change', async () => {
+    // A charging car: ChargeTime ticks every second and the sun moves a watt or two per poll.
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'change', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('first reading', () => seen[0]);
+    const polls = () => sim.requests.filter((r) => r.path === '/RealTimeData').length;
+    const before = polls();
+    await waitFor('four more polls', () => polls() >= before + 4, 8_000);
+    assert.equal(seen.length, 1, `quiet while nothing moved beyond its band: ${JSON.stringify(seen.slice(1).map((m) => m.changed))}`);
+    sim.unplug();
+    const next = await waitFor('the car leaving', () => seen[1]);
+    assert.ok(next.changed?.includes('ChargeState') && next.changed.includes('ChargePower'), `changed: ${next.changed}`);
+    assert.ok(!next.changed.includes('ChargeTime') || next.payload.ChargeTime === 0, 'a tick is not a change');
+  });
+
+  it('in change mode with a deadband of 0 counts every move, and with a key list only those keys', async () => {
+    await helper.load(nodes, [
+      config(host),
+      { id: 'exact', type: 'v2c-realtime-in', server: 'cfg', output: 'change', ignore: '', deadband: 0, wires: [['out']] },
+      { id: 'listed', type: 'v2c-realtime-in', server: 'cfg', output: 'change', watch: 'keys', keys: 'ChargeState, Paused', ignore: '', wires: [['out2']] },
+      { id: 'out', type: 'helper' },
+      { id: 'out2', type: 'helper' },
+    ]);
+    const exact = collect('out');
+    const keys = collect('out2');
+    await waitFor('first readings', () => exact[0] && keys[0], 8_000).catch((err) => {
+      throw new Error(`${err.message}: ${JSON.stringify({ exact: exact.length, keys: keys.length, status: lastStatus('listed'), log: helper.log().args.map((a: [{ msg?: unknown }]) => String(a[0].msg)) })}`);
+    });
+    await waitFor('three more from the exact one', () => exact.length >= 4, 8_000);
+    assert.ok(exact.slice(1).every((m) => m.changed?.includes('ChargeTime')), 'the session clock ticked each time');
+    assert.equal(keys.length, 1, 'nothing watched moved');
+    assert.deepEqual(keys[0]!.changed, ['ChargeState', 'Paused']);
+    sim.unplug();
+    const next = await waitFor('the car leaving', () => keys[1]);
+    assert.deepEqual(next.changed, ['ChargeState']);
+  });
+
+  it('refuses a bad deadband or an empty key list at deploy: red status, and every input fails to Catch with nothing polled', async () => {
+    await helper.load(nodes, [
+      config(host),
+      { id: 'bad', type: 'v2c-realtime-in', server: 'cfg', output: 'change', ignore: '', deadband: 'lots', wires: [['out']] },
+      { id: 'empty', type: 'v2c-realtime-in', server: 'cfg', output: 'change', watch: 'keys', keys: ' ', ignore: '', wires: [['out']] },
+      { id: 'c', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'out', type: 'helper' },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const seen = collect('out');
+    const caught: Array<{ error?: { message: string; code?: string; source?: { id: string } } }> = [];
+    helper.getNode('caught').on('input', (msg: (typeof caught)[number]) => caught.push(msg));
+    for (const id of ['bad', 'empty']) {
+      assert.equal((await waitFor(`${id} status`, () => lastStatus(id))).fill, 'red');
+      helper.getNode(id).receive({ payload: 'now' } as never);
+    }
+    await waitFor('both errors at Catch', () => caught.length >= 2);
+    assert.deepEqual(caught.map((c) => [c.error?.source?.id, c.error?.code]), [['bad', 'INVALID_INPUT'], ['empty', 'INVALID_INPUT']]);
+    assert.match(String(caught[0]!.error?.message), /deadband/);
+    assert.match(String(caught[1]!.error?.message), /at least one key/);
+    await sleep(1_500);
+    assert.equal(seen.length, 0);
+    assert.equal(sim.requests.length, 0, 'no realtime-in that works, so nothing polled');
+  });
+
   it('answers an input message with a fresh reading on the same message', async () => {
     await helper.load(nodes, [config(host, { pollInterval: 60, idleInterval: 60 }), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
     const seen = collect('out');

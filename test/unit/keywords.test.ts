@@ -52,7 +52,7 @@ describe('keyword table and write validation', () => {
     assert.match(problemsOf({})[0]!, /nothing to write/);
   });
 
-  it('lists every writable keyword of trydan-facts once', () => {
+  it('lists every writable keyword of docs/charger-protocol.md once', () => {
     const names = WRITABLE_KEYWORDS.map((k) => k.name);
     assert.deepEqual(new Set(names).size, names.length);
     for (const n of ['VoltageInstallation', 'Paused', 'Locked', 'Timer', 'Intensity', 'Dynamic', 'MinIntensity', 'MaxIntensity',

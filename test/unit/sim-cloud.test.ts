@@ -9,7 +9,7 @@ const KONG_NO_ROUTE = '{"message":"no Route matched with those values"}';
 
 type Endpoint = [method: string, path: string, query: Record<string, string>, body?: unknown];
 
-// Written from the spec and trydan-facts §2, independently of the simulator's table, in an
+// Written from V2C's cloud API spec and docs/charger-protocol.md (cloud quirks), independently of the simulator's table, in an
 // order where each call is valid (the card exists before it is renamed, and so on).
 const ENDPOINTS: Endpoint[] = [
   ['POST', '/device/startcharge', { deviceId: D }],

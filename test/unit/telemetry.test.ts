@@ -17,7 +17,7 @@ describe('/RealTimeData parser', () => {
     assert.equal(clean.FirmwareVersion, '2.5.0');
   });
 
-  it('has a fixture for every firmware quirk of trydan-facts', () => {
+  it('has a fixture for every firmware quirk of docs/charger-protocol.md', () => {
     for (const quirk of ['unquoted-version', 'missing-comma-after-id', 'missing-comma-before-readystate', 'duplicate-keys', 'trailing-percent', 'missing-keys', 'unknown-keys']) {
       assert.ok(quirks.some((f) => f.startsWith(quirk)), quirk);
     }
