@@ -97,14 +97,14 @@
   /**
    * A surplus setting: its range or choices from the settings table, and its order against
    * the settings it must not pass (min current ≤ max current, …). Before the table arrives
-   * only the form is checked: a number, or empty where the setting may be.
+   * (it is asked for as the editor loads) nothing is refused; nodes are validated again then.
    */
   function surplusSetting(name) {
     // Two parameters: Node-RED then shows a returned text as the reason (here and below).
     return function (v, _opt) {
       if (missing(v)) return true;
       var spec = table('surplus.settings.' + name);
-      if (!spec) return spec === undefined && (blank(v) || numberOf(v) !== undefined || typeof v === 'string' || typeof v === 'boolean');
+      if (!spec) return true;
       if (spec.kind === 'choice') return spec.choices.map(String).indexOf(String(v)) >= 0;
       if (spec.kind === 'switch') return true;
       if (blank(v)) return spec.kind === 'auto' || text(this, 'common.editor.required');
@@ -462,8 +462,21 @@
     };
   }
 
-  // Asked for as the editor loads, so validators have the tables before the first dialog.
-  withTables(function () {});
+  // Asked for as the editor loads, so validators have the tables before the first dialog;
+  // nodes validated before they arrived are validated again with them.
+  withTables(function () {
+    if (!RED.nodes.eachNode || !RED.editor || !RED.editor.validateNode) return;
+    var ours = [];
+    var collect = function (n) {
+      if (/^v2c-/.test(n.type)) ours.push(n);
+    };
+    RED.nodes.eachNode(collect);
+    if (RED.nodes.eachConfig) RED.nodes.eachConfig(collect);
+    ours.forEach(function (n) {
+      RED.editor.validateNode(n);
+    });
+    if (ours.length && RED.view && RED.view.redraw) RED.view.redraw(true);
+  });
 
   root.V2cTrydan = {
     CATEGORY: CATEGORY,

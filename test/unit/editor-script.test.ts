@@ -142,6 +142,29 @@ describe('validators on the runtime\'s tables', () => {
     assert.equal(box.validate('v2c-surplus', {}, 'bridgeEnergy', undefined), true);
   });
 
+  it('accept nodes saved by older versions: a property they lack is valid (the runtime fills it in)', () => {
+    const box = sandbox(...TYPES);
+    box.answer('v2c-trydan/tables', tables());
+    // Properties added after the first version (the surplus settings grew one by one).
+    const added: Record<string, string[]> = {
+      'v2c-write-out': ['value'],
+      'v2c-cloud-command': ['params'],
+      'v2c-rfid': ['params'],
+      'v2c-power-profile': ['params'],
+      'v2c-realtime-in': ['watch', 'keys', 'deadband'],
+      'v2c-surplus': Object.keys(box.registered.get('v2c-surplus')!.defaults).filter((p) => p !== 'server'),
+    };
+    for (const [type, props] of Object.entries(added)) {
+      for (const prop of props) {
+        if (!box.registered.get(type)!.defaults[prop]!.validate) continue;
+        assert.equal(box.validate(type, { id: 'old', version: 1 }, prop, undefined), true, `${type}.${prop} missing`);
+      }
+    }
+    // A version 1 custom range has dates but no date types: they are fixed dates.
+    assert.equal(box.validate('v2c-statistics', { id: 'old', version: 1, range: 'custom', from: '2026-01-01', to: '2026-02-01' }, 'from'), true);
+    assert.equal(box.validate('v2c-statistics', { id: 'old', version: 1, range: 'custom', from: '2026-03-01', to: '2026-02-01' }, 'from'), 'after To');
+  });
+
   it('flag min current above max current in both fields, saved or in the open dialog', () => {
     const box = sandbox('v2c-surplus');
     box.answer('v2c-trydan/tables', tables());
