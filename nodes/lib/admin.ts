@@ -20,7 +20,7 @@ import { InvalidInput, TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
 import { hostToOrigin } from '../../src/trydan/host';
 import type { Reading } from '../../src/trydan/telemetry';
-import { DEFAULT_METER, GRID_FORMATS, GRID_SOURCES, ORDERED_SETTINGS, POWER_UNITS, SETTINGS } from '../../src/surplus';
+import { GRID_FORMATS, GRID_SOURCES, ORDERED_SETTINGS, POWER_UNITS, SETTINGS } from '../../src/surplus';
 import { RANGE_PRESETS, STATISTICS_SCOPES } from '../../src/trydan/statistics';
 import { mayReachHost } from './check-target';
 import { actionCatalogue } from './cloud-actions';
@@ -194,9 +194,9 @@ export function editorTables() {
       settings: SETTINGS,
       ordered: ORDERED_SETTINGS,
       meter: {
-        gridSource: { default: 'message', choices: GRID_SOURCES },
-        gridFormat: { default: DEFAULT_METER.gridFormat, choices: GRID_FORMATS },
-        unit: { default: DEFAULT_METER.unit, choices: POWER_UNITS },
+        gridSource: { choices: GRID_SOURCES },
+        gridFormat: { choices: GRID_FORMATS },
+        unit: { choices: POWER_UNITS },
       },
     },
     statistics: { ranges: RANGE_PRESETS, scopes: STATISTICS_SCOPES },

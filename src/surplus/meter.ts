@@ -10,11 +10,11 @@ import type { Sample } from './controller';
 import { type Mode, parseMode, toNumber } from './settings';
 
 export const GRID_FORMATS = ['signed', 'importExport', 'phases'] as const;
+export type GridFormat = (typeof GRID_FORMATS)[number];
 
 /** The units meter readings may come in. */
 export const POWER_UNITS = ['W', 'kW'] as const;
 export type PowerUnit = (typeof POWER_UNITS)[number];
-export type GridFormat = (typeof GRID_FORMATS)[number];
 
 export interface MeterOptions {
   gridFormat: GridFormat;

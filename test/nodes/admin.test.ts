@@ -52,7 +52,7 @@ describe('admin endpoints for the editor', () => {
     ]);
     assert.deepEqual(body.surplus.meter.gridSource.choices, [...GRID_SOURCES]);
     assert.deepEqual(body.surplus.meter.gridFormat.choices, [...GRID_FORMATS]);
-    assert.deepEqual(body.surplus.meter.unit, { default: 'W', choices: ['W', 'kW'] });
+    assert.deepEqual(body.surplus.meter.unit, { choices: ['W', 'kW'] });
     assert.deepEqual(body.statistics, { ranges: [...RANGE_PRESETS], scopes: ['device', 'account'] });
     // Actions with the parameters their cloud calls take (from the cloud catalogue).
     assert.deepEqual(body.actions['v2c-rfid'].map((a: { name: string }) => a.name), ['list', 'learn', 'add', 'rename', 'delete', 'reader']);
