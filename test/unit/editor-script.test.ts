@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import { editorTables } from '../../nodes/lib/admin';
 import { CURRENT_VERSION } from '../../nodes/lib/migrate';
 import { TYPED_INPUTS } from '../../nodes/lib/typed-value';
@@ -26,7 +27,10 @@ describe('the shared editor script and every dialog', () => {
       assert.ok(html.indexOf('<script src=') < html.indexOf('<script type="text/javascript">'), `${type} loads it first`);
     }
     assert.ok(manifest.files.includes('resources/'));
-    // Loaded once per node file: the script defines itself once.
+    // Loaded once per node file: the script defines itself once and asks for the tables once.
+    const first = (box.context as { V2cTrydan: unknown }).V2cTrydan;
+    vm.runInContext(fs.readFileSync(path.join(root, 'resources/v2c-editor.js'), 'utf8'), box.context);
+    assert.equal((box.context as { V2cTrydan: unknown }).V2cTrydan, first);
     assert.equal(box.fetched.filter((u) => u === 'v2c-trydan/tables').length, 1, 'the tables are fetched once');
   });
 
