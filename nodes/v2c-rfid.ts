@@ -5,44 +5,41 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { InvalidInput } from '../src/trydan/errors';
 import { own } from '../src/trydan/own';
 import { shown } from '../src/trydan/show';
-import { type CloudRequest, paramsOf, registerCloudNode } from './lib/cloud-node';
+import { RFID_ACTIONS, type RfidAction, paramsTaken } from './lib/cloud-actions';
+import { type CloudRequest, paramsOf, paramsProperty, registerCloudNode } from './lib/cloud-node';
 import { migrate } from './lib/migrate';
+import { describe } from './lib/typed-value';
 
 interface RfidDef extends NodeDef {
   server: string;
   /** list | learn | add | rename | delete | reader; empty = msg.action. */
   action: string;
+  /** Where the parameters come from (typed input; msg.payload by default). */
+  params: string;
+  paramsType: string;
   version?: number;
 }
 
-type Action = 'list' | 'learn' | 'add' | 'rename' | 'delete' | 'reader';
-
-// The one table from an action to its cloud call and the parameters it takes.
-const ACTIONS: Readonly<Record<Action, { endpoint: string; keys: readonly string[] }>> = {
-  list: { endpoint: 'rfid/list', keys: [] },
-  learn: { endpoint: 'rfid/learn', keys: ['tag'] },
-  add: { endpoint: 'rfid/add', keys: ['code', 'tag'] },
-  rename: { endpoint: 'rfid/rename', keys: ['code', 'tag'] },
-  delete: { endpoint: 'rfid/delete', keys: ['code'] },
-  reader: { endpoint: 'set_rfid', keys: ['value'] },
-};
-
 export = function (RED: NodeAPI): void {
-  registerCloudNode<RfidDef>(RED, 'v2c-rfid', (def) => migrate(def, { action: 'list' }), {
-    request(config, msg): CloudRequest {
+  registerCloudNode<RfidDef>(RED, 'v2c-rfid', (def) => migrate(def, { action: 'list', params: 'payload', paramsType: 'msg' }), {
+    typed: (config) => ({ params: paramsProperty(config) }),
+    request(config, msg, values): CloudRequest {
       const asked: unknown = config.action || ((msg as { action?: unknown }).action ?? '');
-      const spec = own(ACTIONS, asked);
-      if (!spec) throw new InvalidInput([`${shown(asked)} is not an RFID action; use ${Object.keys(ACTIONS).join(', ')}`]);
-      const action = asked as Action;
-      // The reader takes a plain on/off payload; the others an object such as {code, tag}.
+      const endpoint = own(RFID_ACTIONS, asked);
+      if (!endpoint) throw new InvalidInput([`${shown(asked)} is not an RFID action; use ${Object.keys(RFID_ACTIONS).join(', ')}`]);
+      const action = asked as RfidAction;
+      const keys = paramsTaken(endpoint);
+      const given = values.params;
+      const source = describe(paramsProperty(config).property);
+      // The reader takes a plain on/off value; the others an object such as {code, tag}.
       const params =
-        action === 'reader' && (typeof msg.payload !== 'object' || msg.payload === null)
-          ? { value: msg.payload }
-          : paramsOf(msg.payload, `rfid ${action}`, spec.keys.length > 0);
-      const picked = Object.fromEntries(spec.keys.filter((k) => Object.hasOwn(params, k) && params[k] !== undefined).map((k) => [k, params[k]]));
-      const extra = Object.keys(params).filter((k) => !spec.keys.includes(k));
-      if (extra.length) throw new InvalidInput([`rfid ${action} does not take ${extra.join(', ')}; it takes ${spec.keys.join(', ') || 'nothing'}`]);
-      return { endpoint: spec.endpoint, params: picked };
+        action === 'reader' && (typeof given !== 'object' || given === null)
+          ? { value: given }
+          : paramsOf(given, `rfid ${action}`, keys.length > 0, source);
+      const picked = Object.fromEntries(keys.filter((k) => Object.hasOwn(params, k) && params[k] !== undefined).map((k) => [k, params[k]]));
+      const extra = Object.keys(params).filter((k) => !keys.includes(k));
+      if (extra.length) throw new InvalidInput([`rfid ${action} does not take ${extra.join(', ')}; it takes ${keys.join(', ') || 'nothing'}`]);
+      return { endpoint, params: picked };
     },
   });
 };

@@ -18,6 +18,7 @@ import {
   GRID_FORMATS,
   GRID_SOURCES,
   GridAssembler,
+  POWER_UNITS,
   type GridSource,
   type MeterOptions,
   SETTINGS,
@@ -67,7 +68,7 @@ function meterFrom(config: Record<string, unknown>): MeterOptions {
   const problems: string[] = [];
   const gridFormat = config.gridFormat as MeterOptions['gridFormat'];
   if (!GRID_FORMATS.includes(gridFormat)) problems.push(`gridFormat: ${shown(config.gridFormat)} is not one of ${GRID_FORMATS.join(', ')}`);
-  if (config.unit !== 'W' && config.unit !== 'kW') problems.push(`unit: ${shown(config.unit)} is not W or kW`);
+  if (!POWER_UNITS.includes(config.unit as MeterOptions['unit'])) problems.push(`unit: ${shown(config.unit)} is not one of ${POWER_UNITS.join(', ')}`);
   if (!GRID_SOURCES.includes(config.gridSource as GridSource)) problems.push(`gridSource: ${shown(config.gridSource)} is not one of ${GRID_SOURCES.join(', ')}`);
   if (problems.length) throw new InvalidInput(problems);
   const flag = (v: unknown) => v === true || v === 'true';

@@ -11,15 +11,19 @@ import { migrate } from './lib/migrate';
 import { requestFrom } from './lib/write-request';
 import { releaseOnClose, respond } from './lib/respond';
 import { statusView } from './lib/status';
+import { TYPED_INPUTS, describe, evaluateTyped } from './lib/typed-value';
 
 interface WriteDef extends NodeDef {
   server: string;
   /** A keyword fixed in the node: then msg.payload is just the value. */
   keyword: string;
+  /** The value to write (typed input; msg.payload by default), as msg.payload was before. */
+  value: string;
+  valueType: string;
   version?: number;
 }
 
-const DEFAULTS = { keyword: '' };
+const DEFAULTS = { keyword: '', value: 'payload', valueType: 'msg' };
 
 /** Without LAN only some keywords can be set, through the cloud: refuse the rest before sending any. */
 function checkCloudWritable(values: Record<string, number>): void {
@@ -44,11 +48,12 @@ export = function (RED: NodeAPI): void {
       respond(
         status,
         done,
-        () => {
-          const values = validateWrite(requestFrom(config.keyword, msg));
-          if (server.transport === 'cloud') checkCloudWritable(values);
-          return server.write(values);
-        },
+        () =>
+          evaluateTyped(RED, this, { value: config.value, type: config.valueType }, msg, 'value', TYPED_INPUTS['v2c-write-out'].value).then((value) => {
+            const values = validateWrite(requestFrom(config.keyword, { topic: msg.topic, payload: value }, describe({ value: config.value, type: config.valueType })));
+            if (server.transport === 'cloud') checkCloudWritable(values);
+            return server.write(values);
+          }),
         (result) => {
           const out = msg as typeof msg & { unverified?: string[] };
           out.payload = result.values;

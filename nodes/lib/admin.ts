@@ -20,7 +20,11 @@ import { InvalidInput, TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
 import { hostToOrigin } from '../../src/trydan/host';
 import type { Reading } from '../../src/trydan/telemetry';
+import { GRID_FORMATS, GRID_SOURCES, ORDERED_SETTINGS, POWER_UNITS, SETTINGS } from '../../src/surplus';
+import { RANGE_PRESETS, STATISTICS_SCOPES } from '../../src/trydan/statistics';
 import { mayReachHost } from './check-target';
+import { actionCatalogue } from './cloud-actions';
+import { TYPED_INPUTS } from './typed-value';
 import type { V2cConfigNode } from './config-node';
 import { ledgerStore } from './ledger-store';
 
@@ -81,6 +85,18 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
 
   RED.httpAdmin.get('/v2c-trydan/endpoints', RED.auth.needsPermission('v2c-cloud-command.read'), (_req, res) => {
     res.json(endpointCatalogue());
+  });
+
+  // Every other table the dialogs need, in one answer the shared editor script fetches once.
+  RED.httpAdmin.get('/v2c-trydan/tables', RED.auth.needsPermission('v2c-config.read'), (_req, res) => {
+    res.json(editorTables());
+  });
+
+  // The config dialog's address check: the runtime's own rule (src/trydan/host.ts) on the text
+  // typed, nothing sent anywhere.
+  RED.httpAdmin.get('/v2c-trydan/address', RED.auth.needsPermission('v2c-config.read'), (req, res) => {
+    const host = typeof req.query.host === 'string' ? req.query.host : '';
+    res.json(addressVerdict(host));
   });
 
   // The account's chargers, for the config dialog. The key comes in the POST body (typed
@@ -168,6 +184,35 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
         if (coordinator) void releaseCharger(host, check);
       });
   });
+}
+
+/** The tables the dialogs take their choices, ranges and rules from. */
+export function editorTables() {
+  return {
+    cadence: cadenceLimits(),
+    surplus: {
+      settings: SETTINGS,
+      ordered: ORDERED_SETTINGS,
+      meter: {
+        gridSource: { choices: GRID_SOURCES },
+        gridFormat: { choices: GRID_FORMATS },
+        unit: { choices: POWER_UNITS },
+      },
+    },
+    statistics: { ranges: RANGE_PRESETS, scopes: STATISTICS_SCOPES },
+    actions: actionCatalogue(),
+    typedInputs: TYPED_INPUTS,
+  };
+}
+
+/** Whether the config node would take this address: empty (no LAN) or what hostToOrigin accepts. */
+export function addressVerdict(host: string): { ok: true; origin: string } | { ok: false; error: string } {
+  if (host.trim() === '') return { ok: true, origin: '' };
+  try {
+    return { ok: true, origin: hostToOrigin(host) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
 }
 
 /**

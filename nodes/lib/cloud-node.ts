@@ -10,6 +10,7 @@ import { InvalidInput } from '../../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './config-node';
 import { releaseOnClose, respond } from './respond';
 import { statusView } from './status';
+import { TYPED_INPUTS, type TypedProperty, evaluateTyped } from './typed-value';
 
 export interface CloudRequest {
   endpoint: string;
@@ -19,8 +20,10 @@ export interface CloudRequest {
 type Msg = NodeMessageInFlow & { deviceId?: unknown; rateLimit?: unknown };
 
 export interface CloudNodeSpec<C> {
-  /** The message → call mapping; throws InvalidInput for what cannot be sent. */
-  request(config: C, msg: Msg): CloudRequest;
+  /** Typed-input properties to evaluate for each message before `request` (name → property and the types it may have). */
+  typed?(config: C, msg: Msg): Record<string, { property: TypedProperty; types: readonly string[] }>;
+  /** The message → call mapping, given the typed values; throws InvalidInput for what cannot be sent. */
+  request(config: C, msg: Msg, values: Record<string, unknown>): CloudRequest;
   /** The messages to send for a result; by default the one message with the payload. */
   output?(config: C, msg: Msg, result: CloudResult): NodeMessage | NodeMessage[] | (NodeMessage | null)[];
 }
@@ -46,8 +49,10 @@ export function registerCloudNode<C extends { server: string }>(
         done,
         () => {
           const deviceId = checkDeviceId(msg.deviceId, 'msg.deviceId');
-          const req = spec.request(config, msg);
-          return server.cloudCall(req.endpoint, { ...(req.params ? { params: req.params } : {}), ...(deviceId ? { deviceId } : {}), priority: 'user' });
+          return evaluateAll(RED, this, spec.typed?.(config, msg) ?? {}, msg).then((values) => {
+            const req = spec.request(config, msg, values);
+            return server.cloudCall(req.endpoint, { ...(req.params ? { params: req.params } : {}), ...(deviceId ? { deviceId } : {}), priority: 'user' });
+          });
         },
         (result) => {
           msg.rateLimit = result.rateLimit;
@@ -63,11 +68,30 @@ export function registerCloudNode<C extends { server: string }>(
 }
 
 /**
- * msg.payload as an object of parameters. A call that takes none ignores the payload, so an
- * inject's timestamp can trigger it; one that takes some needs an object.
+ * The parameters (msg.payload, or where the node's typed input says) as an object. A call
+ * that takes none ignores them, so an inject's timestamp can trigger it; one that takes some
+ * needs an object.
  */
-export function paramsOf(payload: unknown, what: string, takesParams = true): Record<string, unknown> {
+export function paramsOf(payload: unknown, what: string, takesParams = true, source = 'msg.payload'): Record<string, unknown> {
   if (!takesParams || payload === undefined || payload === null || payload === '') return {};
   if (typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
-  throw new InvalidInput([`${what}: msg.payload must be an object of parameters, like {"value": 16}`]);
+  throw new InvalidInput([`${what}: ${source} must be an object of parameters, like {"value": 16}`]);
+}
+
+/** Every typed property's value for this message, named as given; the first failure rejects. */
+function evaluateAll(
+  RED: NodeAPI,
+  node: Node,
+  typed: Record<string, { property: TypedProperty; types: readonly string[] }>,
+  msg: NodeMessage,
+): Promise<Record<string, unknown>> {
+  const names = Object.keys(typed);
+  return Promise.all(names.map((n) => evaluateTyped(RED, node, typed[n]!.property, msg, n, typed[n]!.types))).then((values) =>
+    Object.fromEntries(names.map((n, i) => [n, values[i]])),
+  );
+}
+
+/** The typed `params` property of a cloud node's config, as saved by the editor. */
+export function paramsProperty(config: { params?: unknown; paramsType?: unknown }): { property: TypedProperty; types: readonly string[] } {
+  return { property: { value: String(config.params ?? 'payload'), type: String(config.paramsType ?? 'msg') }, types: TYPED_INPUTS['v2c-cloud-command'].params };
 }

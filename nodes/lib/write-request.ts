@@ -4,8 +4,11 @@ import { InvalidInput } from '../../src/trydan/errors';
 import { findKeyword } from '../../src/trydan/keywords';
 import { shown } from '../../src/trydan/show';
 
-/** What to write, from the node's keyword, msg.topic + value, or an object payload. */
-export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: unknown }): Record<string, unknown> {
+/**
+ * What to write, from the node's keyword, msg.topic + value, or an object value. The value is
+ * msg.payload unless the node's typed input takes it from elsewhere (`source` names where).
+ */
+export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: unknown }, source = 'msg.payload'): Record<string, unknown> {
   const { topic, payload } = msg;
   if (keyword) return { [keyword]: payload };
   if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
@@ -14,6 +17,6 @@ export function requestFrom(keyword: string, msg: { topic?: unknown; payload?: u
     return { [topic.trim()]: payload };
   }
   throw new InvalidInput([
-    'nothing to write: send msg.payload as an object like {"Intensity": 16}, or msg.topic = a keyword with msg.payload = its value, or fix a keyword in the node',
+    `nothing to write: send ${source} as an object like {"Intensity": 16}, or msg.topic = a keyword with ${source} = its value, or fix a keyword in the node`,
   ]);
 }

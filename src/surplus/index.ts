@@ -5,13 +5,14 @@ export { GRID_SOURCES, sampleOf, type GridSource } from './charger-sample';
 export { CONTROL_KEYWORDS, CommandTracker, type ChargerView, type Command, type ControlKeyword } from './commands';
 export { SETTLE_MS, SurplusController, type Decision, type Sample, type Spells, type Timers } from './controller';
 export { DipCost, DipHistory, MERGE_MS, MIN_DIPS, SUN_WEIGHT, actOnDipIn, pauseBeatsBridging, rideCostW } from './dips';
-export { DEFAULT_METER, GRID_FORMATS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
+export { DEFAULT_METER, GRID_FORMATS, POWER_UNITS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
 export { REASONS, clock, reasonText, type ReasonCode, type ReasonParams, type State } from './reasons';
 export { reportOf, statusOf, type Report, type StatusKey } from './report';
 export { roundAmps, roundUpShare } from './rounding';
 export {
   DEFAULT_SETTINGS,
   MODES,
+  ORDERED_SETTINGS,
   ROUNDINGS,
   SETTINGS,
   STALE_ACTIONS,

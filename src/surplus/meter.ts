@@ -12,9 +12,13 @@ import { type Mode, parseMode, toNumber } from './settings';
 export const GRID_FORMATS = ['signed', 'importExport', 'phases'] as const;
 export type GridFormat = (typeof GRID_FORMATS)[number];
 
+/** The units meter readings may come in. */
+export const POWER_UNITS = ['W', 'kW'] as const;
+export type PowerUnit = (typeof POWER_UNITS)[number];
+
 export interface MeterOptions {
   gridFormat: GridFormat;
-  unit: 'W' | 'kW';
+  unit: PowerUnit;
   /** The meter counts export as positive: flip it. */
   invertGrid: boolean;
   /** The battery counts charging as positive: flip it (we count discharging positive). */

@@ -176,13 +176,27 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
   return s;
 }
 
+/**
+ * Pairs of settings that are each in range but must keep an order: `high` never below `low`
+ * (unless `high` holds its "never" value). One table for the runtime's check and the editor's
+ * cross-field validation (served by the admin endpoint).
+ */
+export const ORDERED_SETTINGS: readonly { readonly high: NumberName; readonly low: NumberName; readonly unlessHigh?: number }[] = [
+  { high: 'maxCurrent', low: 'minCurrent' },
+  // Started from the battery but not allowed to run on it: the car would stop again at once.
+  { high: 'bufferStartSoc', low: 'bufferSoc' },
+  { high: 'bufferSoc', low: 'batteryPrioritySoc', unlessHigh: 100 },
+];
+
+type NumberName = { [K in SettingName]: (typeof SETTINGS)[K]['kind'] extends 'number' ? K : never }[SettingName];
+
 /** Settings that are each in range but contradict one another. */
 function conflicts(s: SurplusSettings): string[] {
   const out: string[] = [];
-  if (s.maxCurrent < s.minCurrent) out.push(`maxCurrent ${s.maxCurrent} A is below minCurrent ${s.minCurrent} A`);
-  // Started from the battery but not allowed to run on it: the car would stop again at once.
-  if (s.bufferStartSoc < s.bufferSoc) out.push(`bufferStartSoc ${s.bufferStartSoc} % is below bufferSoc ${s.bufferSoc} %`);
-  if (s.bufferSoc < 100 && s.bufferSoc < s.batteryPrioritySoc) out.push(`bufferSoc ${s.bufferSoc} % is below batteryPrioritySoc ${s.batteryPrioritySoc} %`);
+  for (const { high, low, unlessHigh } of ORDERED_SETTINGS) {
+    const unit = (SETTINGS[high] as NumberSetting).unit ?? '';
+    if (s[high] < s[low] && s[high] !== unlessHigh) out.push(`${high} ${s[high]} ${unit} is below ${low} ${s[low]} ${unit}`);
+  }
   return out;
 }
 

@@ -8,6 +8,9 @@ import { shown } from './show';
 export type RangePreset = 'last' | 'today' | 'yesterday' | 'thisWeek' | 'thisMonth' | 'lastMonth' | 'thisYear' | 'custom';
 export const RANGE_PRESETS: readonly RangePreset[] = ['last', 'today', 'yesterday', 'thisWeek', 'thisMonth', 'lastMonth', 'thisYear', 'custom'];
 
+/** Whose sessions: the charger's (device) or every charger's of the account. */
+export const STATISTICS_SCOPES = ['device', 'account'] as const;
+
 const day = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /**

@@ -6,6 +6,9 @@ import { CLOUD_ENDPOINTS } from '../../src/trydan/cloud-catalogue';
 import { WRITABLE_KEYWORDS } from '../../src/trydan/keywords';
 import { config, helper, nodes, startSim } from './flow';
 import { PROBE_DEADLINE_MS } from '../../nodes/lib/admin';
+import { cadenceLimits } from '../../src/coordinator/cadence';
+import { GRID_FORMATS, GRID_SOURCES, SETTINGS } from '../../src/surplus';
+import { RANGE_PRESETS } from '../../src/trydan/statistics';
 
 describe('admin endpoints for the editor', () => {
   let sim: TrydanSimulator;
@@ -34,6 +37,46 @@ describe('admin endpoints for the editor', () => {
     const endpoints = await helper.request().get('/v2c-trydan/endpoints').expect(200);
     assert.equal(endpoints.body.length, CLOUD_ENDPOINTS.length);
     assert.deepEqual(endpoints.body.find((e: { name: string }) => e.name === 'intensity').params, ['value']);
+  });
+
+  it('serves the tables the dialogs take their choices, ranges and rules from', async () => {
+    const { body } = await helper.request().get('/v2c-trydan/tables').expect(200);
+    assert.deepEqual(body.cadence, cadenceLimits());
+    // The surplus settings: every range and choice as the runtime validates them, and their order.
+    assert.deepEqual(body.surplus.settings, JSON.parse(JSON.stringify(SETTINGS)));
+    assert.deepEqual(body.surplus.settings.minCurrent, { kind: 'number', default: 6, min: 6, max: 32, unit: 'A', description: SETTINGS.minCurrent.description });
+    assert.deepEqual(body.surplus.ordered, [
+      { high: 'maxCurrent', low: 'minCurrent' },
+      { high: 'bufferStartSoc', low: 'bufferSoc' },
+      { high: 'bufferSoc', low: 'batteryPrioritySoc', unlessHigh: 100 },
+    ]);
+    assert.deepEqual(body.surplus.meter.gridSource.choices, [...GRID_SOURCES]);
+    assert.deepEqual(body.surplus.meter.gridFormat.choices, [...GRID_FORMATS]);
+    assert.deepEqual(body.surplus.meter.unit, { choices: ['W', 'kW'] });
+    assert.deepEqual(body.statistics, { ranges: [...RANGE_PRESETS], scopes: ['device', 'account'] });
+    // Actions with the parameters their cloud calls take (from the cloud catalogue).
+    assert.deepEqual(body.actions['v2c-rfid'].map((a: { name: string }) => a.name), ['list', 'learn', 'add', 'rename', 'delete', 'reader']);
+    assert.deepEqual(body.actions['v2c-rfid'].find((a: { name: string }) => a.name === 'add').params, ['code', 'tag']);
+    assert.deepEqual(body.actions['v2c-power-profile'].map((a: { name: string }) => a.name), ['list', 'get', 'create', 'update', 'delete']);
+    assert.deepEqual(body.actions['v2c-power-profile'].find((a: { name: string }) => a.name === 'delete').params, ['name', 'updateAt']);
+    assert.deepEqual(body.typedInputs['v2c-write-out'], { value: ['msg', 'flow', 'global', 'env', 'num', 'json'] });
+    assert.deepEqual(body.typedInputs['v2c-statistics'].from, ['str', 'msg', 'flow', 'global', 'env']);
+  });
+
+  it('checks an address with the runtime\'s rule, without contacting it', async () => {
+    sim.clearLog();
+    const check = async (host: string) => (await helper.request().get('/v2c-trydan/address').query({ host }).expect(200)).body;
+    assert.deepEqual(await check(''), { ok: true, origin: '' });
+    assert.deepEqual(await check('192.168.1.50'), { ok: true, origin: 'http://192.168.1.50' });
+    assert.deepEqual(await check('http://trydan.local:8080/'), { ok: true, origin: 'http://trydan.local:8080' });
+    assert.deepEqual(await check(host), { ok: true, origin: `http://${host}` });
+    const path = await check('192.168.1.50/RealTimeData');
+    assert.equal(path.ok, false);
+    assert.match(path.error, /should be just an address like 192\.168\.1\.50/);
+    assert.match((await check('https://192.168.1.50')).error, /plain http, not https/);
+    assert.match((await check('user:pw@192.168.1.50')).error, /just an address/);
+    assert.match((await check('no spaces allowed')).error, /is not an IP address or hostname/);
+    assert.deepEqual(sim.requests, [], 'nothing was sent to the address');
   });
 
   it('finds the account\'s chargers with the key typed in the dialog, or the saved one', async () => {

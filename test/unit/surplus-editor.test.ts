@@ -4,29 +4,21 @@
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import vm from 'node:vm';
-import { DEFAULT_METER, DEFAULT_SETTINGS, SETTINGS, type SettingSpec, STALE_ACTIONS } from '../../src/surplus';
+import { editorTables } from '../../nodes/lib/admin';
+import { CURRENT_VERSION } from '../../nodes/lib/migrate';
+import { DEFAULT_METER, DEFAULT_SETTINGS, GRID_FORMATS, GRID_SOURCES, SETTINGS, type SettingSpec, STALE_ACTIONS } from '../../src/surplus';
+import { sandbox } from './editor-sandbox';
 
 const root = path.resolve(__dirname, '../..');
 const html = fs.readFileSync(path.join(root, 'nodes/v2c-surplus.html'), 'utf8');
 const help = fs.readFileSync(path.join(root, 'nodes/locales/en-US/v2c-surplus.html'), 'utf8');
 const catalogue = JSON.parse(fs.readFileSync(path.join(root, 'nodes/locales/en-US/v2c-surplus.json'), 'utf8')) as { 'v2c-surplus': Record<string, unknown> };
 
-interface Definition {
-  category: string;
-  color: string;
-  icon: string;
-  defaults: Record<string, { value: unknown; validate?: (v: unknown) => boolean }>;
-  paletteLabel: (this: { _: (k: string) => string }) => string;
-}
-
-/** Runs the editor script with a stand-in RED and returns what it registers. */
-function definition(): { type: string; def: Definition } {
-  const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(html)![1]!;
-  let registered: { type: string; def: Definition } | undefined;
-  const RED = { nodes: { registerType: (type: string, def: Definition) => (registered = { type, def }) }, validators: {} };
-  vm.runInNewContext(script, { RED, $: () => ({}) });
-  return registered!;
+/** Runs the editor scripts with a stand-in RED, the runtime's tables delivered, and returns what they register. */
+function definition() {
+  const box = sandbox('v2c-surplus');
+  box.answer('v2c-trydan/tables', JSON.parse(JSON.stringify(editorTables())));
+  return { type: 'v2c-surplus', def: box.registered.get('v2c-surplus')!, box };
 }
 
 function lookup(key: string): unknown {
@@ -34,16 +26,17 @@ function lookup(key: string): unknown {
 }
 
 describe('v2c-surplus editor and help', () => {
-  const { type, def } = definition();
+  const { type, def, box } = definition();
 
   it('registers v2c-surplus in the V2C Trydan category with the package look', () => {
-    assert.match(html, /RED\.nodes\.registerType\('v2c-surplus', \{/);
+    assert.match(html, /V\.node\('v2c-surplus', \{/);
     assert.equal(type, 'v2c-surplus');
     assert.equal(def.category, 'V2C Trydan');
     assert.equal(def.color, '#7fc8a9');
-    assert.equal(def.icon, 'v2c-trydan.svg');
-    assert.equal(def.paletteLabel.call({ _: (k) => k }), 'v2c-surplus.paletteLabel');
-    assert.equal(def.defaults.version!.value, 1);
+    assert.equal(def.icon, 'v2c-surplus.svg');
+    assert.equal(def.paletteLabel.call({ _: (k: string) => k }), 'v2c-surplus.paletteLabel');
+    assert.equal(def.defaults.version!.value, CURRENT_VERSION);
+    assert.equal(def.defaults.server!.required, false, 'the charger is optional');
   });
 
   it('has the settings table\'s defaults, with empty for "auto"', () => {
@@ -56,22 +49,26 @@ describe('v2c-surplus editor and help', () => {
 
   it('accepts exactly the table\'s ranges and choices', () => {
     for (const [name, spec] of Object.entries(SETTINGS) as [string, SettingSpec][]) {
-      const validate = def.defaults[name]!.validate;
+      const validate = (v: unknown) => box.validate('v2c-surplus', { id: 's' }, name, v) === true;
       if (spec.kind === 'number' || spec.kind === 'auto') {
-        assert.ok(validate, `${name} has no validator`);
+        assert.ok(def.defaults[name]!.validate, `${name} has no validator`);
         assert.ok(validate(String(spec.min)) && validate(String(spec.max)), `${name} accepts ${spec.min}..${spec.max}`);
         assert.ok(!validate(String(spec.min - 1)) && !validate(String(spec.max + 1)), `${name} refuses outside ${spec.min}..${spec.max}`);
         assert.equal(validate(''), spec.kind === 'auto', `${name} empty`);
       }
-      if (spec.kind === 'choice') for (const c of spec.choices) assert.ok(validate!(c), `${name} accepts ${c}`);
+      if (spec.kind === 'choice') {
+        for (const c of spec.choices) assert.ok(validate(c), `${name} accepts ${c}`);
+        assert.ok(!validate('none of them'), `${name} refuses what is not a choice`);
+      }
     }
   });
 
-  it('offers every choice of the table in its select boxes', () => {
-    for (const [name, spec] of Object.entries(SETTINGS) as [string, SettingSpec][]) {
-      if (spec.kind !== 'choice') continue;
-      const select = new RegExp(`<select id="node-input-${name}"[\\s\\S]*?</select>`).exec(html)?.[0] ?? '';
-      for (const c of spec.choices) assert.match(select, new RegExp(`value="${c}"`), `${name}: ${c}`);
+  it('names every choice of the tables in the catalogue, and lists none itself', () => {
+    const named: Record<string, readonly (string | number)[]> = { gridSource: GRID_SOURCES, gridFormat: GRID_FORMATS };
+    for (const [name, spec] of Object.entries(SETTINGS) as [string, SettingSpec][]) if (spec.kind === 'choice' && name !== 'phases') named[name] = spec.choices;
+    for (const [name, choices] of Object.entries(named)) {
+      assert.match(html, new RegExp(`<select id="node-input-${name}"[^>]*></select>`), `${name}: the select is filled from the tables`);
+      for (const c of choices) assert.equal(typeof lookup(`v2c-surplus.${name}.${c}`), 'string', `${name}: ${c} has no label`);
     }
   });
 
@@ -80,6 +77,7 @@ describe('v2c-surplus editor and help', () => {
     const coded = [...html.matchAll(/this\._\('([^']+)'/g)].map((m) => m[1]!).filter((k) => !k.endsWith('.'));
     const tabs = ['meter', 'charging', 'startStop', 'regulation', 'safety'].map((t) => `v2c-surplus.tab.${t}`);
     const runtime = ['pv', 'minpv', 'fast', 'off', 'startIn', 'stopIn', 'bridging', 'phaseSwitch', 'stale', 'waitingForMeter', 'waitingForCharger', 'waiting', 'noCar', 'locked', 'dryRun', 'badSettings', 'needsLan'].map((k) => `v2c-surplus.status.${k}`);
+    for (const tab of tabs) assert.doesNotMatch(String(lookup(tab)), /&/, `${tab}: Node-RED's tab tooltip shows & as &amp;`);
     for (const key of [...keys, ...coded, ...tabs, ...runtime, 'v2c-surplus.errors.needsCharger', 'v2c-surplus.errors.needsLan', 'v2c-surplus.errors.gridFromCharger', 'v2c-surplus.errors.badSettings']) {
       assert.equal(typeof lookup(key), 'string', `${key} is not in the catalogue`);
     }
