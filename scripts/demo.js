@@ -194,7 +194,7 @@ async function pickPort(wanted, what) {
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     return;
   }
   const reset = process.env.V2C_DEMO_RESET === '1' || process.argv.includes('--reset');
@@ -249,7 +249,7 @@ async function main() {
   const stop = async (code) => {
     if (stopping) return;
     stopping = true;
-    say('stopping Node-RED and the simulator');
+    say('stopping Node-RED and the simulated chargers');
     if (red.exitCode === null && red.signalCode === null) red.kill('SIGTERM');
     const timer = setTimeout(() => red.kill('SIGKILL'), 10_000);
     await redExited;
