@@ -17,7 +17,8 @@ const path = require('node:path');
 const { SIM_CHARGERS, demoFlows, updateAddresses } = require('./demo-flows');
 
 const root = path.resolve(__dirname, '..');
-const userDir = path.join(root, '.demo');
+// V2C_DEMO_DIR: another user directory (the demo's own test runs it in a temporary one).
+const userDir = process.env.V2C_DEMO_DIR ? path.resolve(process.env.V2C_DEMO_DIR) : path.join(root, '.demo');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** Node-RED encrypts flows_cred.json with this (settings.js credentialSecret). */
 const CREDENTIAL_SECRET = 'v2c-demo';
