@@ -6,7 +6,8 @@
 //
 // Environment: V2C_DEMO_PORT (editor, default 1880), V2C_DEMO_SIM_PORT (first simulated
 // charger, default 8180; the others follow), V2C_DEMO_CLOUD_PORT (simulated cloud, default
-// 8190), V2C_NODE_RED (another Node-RED package dir), V2C_DEMO_RESET=1 (same as --reset).
+// 8190), V2C_NODE_RED (another Node-RED package dir), V2C_DEMO_RESET=1 (same as --reset),
+// V2C_DEMO_DIR (another user dir than .demo/).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const { createCipheriv, createHash, randomBytes } = require('node:crypto');
@@ -195,7 +196,7 @@ async function pickPort(wanted, what) {
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     return;
   }
   const reset = process.env.V2C_DEMO_RESET === '1' || process.argv.includes('--reset');
