@@ -105,7 +105,7 @@ export = function (RED: NodeAPI): void {
 
     this.register = (listener: Listener) => {
       if (link.problem) {
-        listener.status?.({ state: 'unconfigured', error: link.problem });
+        listener.status?.({ state: 'unconfigured', error: link.problem, ...(!host && !apiKey ? { noAddress: true } : {}) });
         return () => undefined;
       }
       // Status passes through here so the quota state can be added and re-sent when it changes.

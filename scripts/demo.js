@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: the package without hardware. Builds if needed, installs this package into a
-// throwaway Node-RED user dir (.demo/), starts the Trydan simulator (LAN and cloud) and
-// Node-RED with the example flows wired to it, and stops both on Ctrl-C.
+// Node-RED user dir of its own (.demo/), starts simulated chargers (one per tab that drives
+// one, and one with the cloud) and Node-RED with every example, and stops them on Ctrl-C.
+// Your edited flows are kept from run to run; `npm start -- --reset` loads the examples afresh.
 //
-// Environment: V2C_DEMO_PORT (editor port, default 1880), V2C_DEMO_SIM_PORT (default 8180),
-// V2C_DEMO_CLOUD_PORT (simulated cloud, default 8181), V2C_NODE_RED (another Node-RED
-// package dir), V2C_DEMO_RESET=1 (fresh .demo/).
+// Environment: V2C_DEMO_PORT (editor, default 1880), V2C_DEMO_SIM_PORT (first simulated
+// charger, default 8180; the others follow), V2C_DEMO_CLOUD_PORT (simulated cloud, default
+// 8190), V2C_NODE_RED (another Node-RED package dir), V2C_DEMO_RESET=1 (same as --reset),
+// V2C_DEMO_DIR (another user dir than .demo/).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const { createCipheriv, createHash, randomBytes } = require('node:crypto');
@@ -13,18 +15,12 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+const { SIM_CHARGERS, demoFlows, updateAddresses } = require('./demo-flows');
+
 const root = path.resolve(__dirname, '..');
-const userDir = path.join(root, '.demo');
+// V2C_DEMO_DIR: another user directory (the demo's own test runs it in a temporary one).
+const userDir = process.env.V2C_DEMO_DIR ? path.resolve(process.env.V2C_DEMO_DIR) : path.join(root, '.demo');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const EXAMPLES = [
-  "PV surplus with the charger's own meter",
-  'Read telemetry',
-  'Manual control',
-  'RFID cards',
-  'Charging statistics to a CSV file',
-  'Charge 10 kWh tonight',
-  'Quota-aware cloud commands',
-];
 /** Node-RED encrypts flows_cred.json with this (settings.js credentialSecret). */
 const CREDENTIAL_SECRET = 'v2c-demo';
 const started = Date.now();
@@ -120,56 +116,40 @@ function writeSettings(port) {
   fs.writeFileSync(path.join(userDir, 'settings.js'), text);
 }
 
-const CONFIG_ID = 'de30c0f16a7e0001';
-
-/** The example flows, one tab each, sharing one config node pointed at the simulator (LAN and cloud). */
-function demoFlows(simHost, cloudUrl) {
-  const configId = CONFIG_ID;
-  const flows = [
-    {
-      id: configId,
-      type: 'v2c-config',
-      name: 'Simulator',
-      host: simHost,
-      deviceId: '',
-      cloudUrl,
-      pollInterval: 5,
-      idleInterval: 30,
-      version: 1,
-    },
-  ];
-  EXAMPLES.forEach((name, i) => {
-    const file = path.join(root, 'examples', `${name}.json`);
-    if (!fs.existsSync(file)) return;
-    const tab = `de30ab${String(i).padStart(10, '0')}`;
-    flows.push({ id: tab, type: 'tab', label: name, disabled: false, info: `The "${name}" example, wired to the simulator.` });
-    const nodes = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const configs = new Set(nodes.filter((n) => n.type === 'v2c-config').map((n) => n.id));
-    for (const node of nodes) {
-      if (node.type === 'v2c-config' || node.type === 'tab') continue;
-      const copy = { ...node, z: tab };
-      if (configs.has(copy.server)) copy.server = configId;
-      flows.push(copy);
-    }
-  });
-  return flows;
-}
-
-function writeFlows(simHost, cloudUrl, apiKey) {
+/**
+ * The flows Node-RED starts with. A user's flows from an earlier run are kept (only the
+ * simulated chargers' addresses are brought up to date, as ports may differ); --reset saves
+ * them as flows.previous.json and loads the examples afresh.
+ */
+function writeFlows(chargers, apiKey, packages, reset) {
   const file = path.join(userDir, 'flows.json');
-  const text = JSON.stringify(demoFlows(simHost, cloudUrl), null, 2) + '\n';
   const stampFile = path.join(userDir, '.v2c-flows-written');
+  const fresh = demoFlows({ chargers, apiKey, packages });
+  for (const { name, why } of fresh.skipped) say(`left out "${name}": it ${why} (see the README)`);
+  const text = JSON.stringify(fresh.flows, null, 2) + '\n';
   if (fs.existsSync(file)) {
     const current = fs.readFileSync(file, 'utf8');
-    const ours = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') : '';
-    if (current !== text && sha1(current) !== ours) {
+    const untouched = fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === sha1(current);
+    if (!reset && !untouched) {
+      const flows = JSON.parse(current);
+      if (updateAddresses(flows, chargers)) {
+        fs.writeFileSync(file, JSON.stringify(flows, null, 2) + '\n');
+        say('kept your flows from the last run (.demo/flows.json), with the simulated chargers\' new addresses');
+      } else {
+        say('kept your flows from the last run (.demo/flows.json)');
+      }
+      say('to load the examples afresh: npm start -- --reset (your flows are then saved as .demo/flows.previous.json)');
+      return;
+    }
+    if (!untouched && current !== text) {
       fs.copyFileSync(file, path.join(userDir, 'flows.previous.json'));
-      say('your edited demo flows were saved as .demo/flows.previous.json (Import them from there)');
+      say('--reset: your flows were saved as .demo/flows.previous.json (Import them from there)');
     }
   }
+  say('loading every example, one tab each (your edits are kept from now on; npm start -- --reset loads them afresh)');
   fs.writeFileSync(file, text);
   fs.writeFileSync(stampFile, sha1(text));
-  writeCredentials({ [CONFIG_ID]: { apiKey } });
+  writeCredentials(fresh.credentials);
 }
 
 /**
@@ -216,29 +196,50 @@ async function pickPort(wanted, what) {
 
 async function main() {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 8).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     return;
   }
-  if (process.env.V2C_DEMO_RESET === '1') fs.rmSync(userDir, { recursive: true, force: true });
+  const reset = process.env.V2C_DEMO_RESET === '1' || process.argv.includes('--reset');
   fs.mkdirSync(userDir, { recursive: true });
   buildIfNeeded();
   installIfNeeded();
 
+  const nodeRedDir = process.env.V2C_NODE_RED
+    ? path.resolve(process.env.V2C_NODE_RED)
+    : path.dirname(require.resolve('node-red/package.json', { paths: [root] }));
+  const packages = linkDashboard(nodeRedDir);
+
+  // One simulated charger per tab that drives one (so no tab undoes another's writes), and
+  // one with the simulated cloud for the cloud examples; each with its own seed, so days differ.
   const { TrydanSimulator } = require(path.join(root, 'dist', 'src', 'sim'));
-  const simPort = await pickPort(Number(process.env.V2C_DEMO_SIM_PORT || 8180), 'the simulator');
-  const cloudPort = await pickPort(Number(process.env.V2C_DEMO_CLOUD_PORT || 8181), 'the simulated cloud');
-  const sim = new TrydanSimulator({ port: simPort, timeScale: 1, carConnected: true, cloud: { port: cloudPort } });
-  const { host: simHost, url: simUrl, cloudUrl, apiKey } = await sim.start();
+  const firstPort = Number(process.env.V2C_DEMO_SIM_PORT || 8180);
+  const sims = [];
+  const chargers = {};
+  let cloud = { cloudUrl: '', apiKey: '' };
+  for (const [i, charger] of SIM_CHARGERS.entries()) {
+    const port = await pickPort(firstPort + i, charger.name);
+    const cloudPort = charger.cloud ? await pickPort(Number(process.env.V2C_DEMO_CLOUD_PORT || 8190), 'the simulated cloud') : 0;
+    const sim = new TrydanSimulator({
+      port,
+      timeScale: 1,
+      carConnected: true,
+      seed: i + 1,
+      deviceId: `SIMTRYDAN0${charger.key}`,
+      ...(charger.cloud ? { cloud: { port: cloudPort } } : {}),
+    });
+    sims.push(sim);
+    const started = await sim.start();
+    chargers[charger.key] = { host: started.host, url: started.url, ...(started.cloudUrl ? { cloudUrl: started.cloudUrl } : {}) };
+    if (started.cloudUrl) cloud = { cloudUrl: started.cloudUrl, apiKey: started.apiKey };
+  }
+  const stopSims = () => Promise.all(sims.map((sim) => sim.stop()));
 
   const uiPort = await pickPort(Number(process.env.V2C_DEMO_PORT || 1880), 'Node-RED');
   // The simulated cloud starts a fresh day with a full quota: forget the last run's ledger.
   fs.rmSync(path.join(userDir, '.v2c-trydan-quota.json'), { force: true });
   writeSettings(uiPort);
-  writeFlows(simHost, cloudUrl, apiKey);
+  writeFlows(chargers, cloud.apiKey, packages, reset);
 
-  const nodeRedDir = process.env.V2C_NODE_RED
-    ? path.resolve(process.env.V2C_NODE_RED)
-    : path.dirname(require.resolve('node-red/package.json', { paths: [root] }));
   const red = spawn(process.execPath, [path.join(nodeRedDir, 'red.js'), '-u', userDir], {
     cwd: userDir,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -250,12 +251,12 @@ async function main() {
   const stop = async (code) => {
     if (stopping) return;
     stopping = true;
-    say('stopping Node-RED and the simulator');
+    say('stopping Node-RED and the simulated chargers');
     if (red.exitCode === null && red.signalCode === null) red.kill('SIGTERM');
     const timer = setTimeout(() => red.kill('SIGKILL'), 10_000);
     await redExited;
     clearTimeout(timer);
-    await sim.stop();
+    await stopSims();
     process.exit(code);
   };
   process.on('SIGINT', () => stop(0));
@@ -285,11 +286,36 @@ async function main() {
   }
 
   console.log('');
-  console.log(`  Node-RED editor: ${url}`);
-  console.log(`  Simulator:       ${simUrl}  (state: ${simUrl}/_sim/state; flows use host ${simHost})`);
-  console.log(`  Simulated cloud: ${cloudUrl}  (API key "${apiKey}", already in the config node)`);
-  console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open the Debug sidebar to see telemetry. Ctrl-C stops both.`);
+  console.log(`  Node-RED editor: ${url}${packages.length ? `   Dashboard: ${url}/dashboard` : ''}`);
+  for (const charger of SIM_CHARGERS) {
+    const c = chargers[charger.key];
+    console.log(`  ${charger.name.padEnd(32)} ${c.url}${c.cloudUrl ? `  cloud ${c.cloudUrl}` : ''}`);
+  }
+  console.log(`  Each tab's label ends in the simulated charger it uses ("· Sim A"); state: <address>/_sim/state.`);
+  console.log(`  The cloud tabs use Sim charger G with API key "${cloud.apiKey}" (already in its config node).`);
+  console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open the Debug sidebar to see telemetry. Ctrl-C stops all.`);
   console.log('');
+}
+
+/**
+ * The dashboard example needs @flowfuse/node-red-dashboard: a devDependency of this repository.
+ * Node-RED run from this repository finds it by itself; another one (V2C_NODE_RED) gets a
+ * link in .demo/node_modules. Returns the extra packages the demo has.
+ */
+function linkDashboard(nodeRedDir) {
+  const name = '@flowfuse/node-red-dashboard';
+  const source = path.join(root, 'node_modules', ...name.split('/'));
+  if (!fs.existsSync(path.join(source, 'package.json'))) {
+    say(`${name} is not installed (npm install): the dashboard example is left out`);
+    return [];
+  }
+  const link = path.join(userDir, 'node_modules', ...name.split('/'));
+  const nodeRedInRepo = !path.relative(root, nodeRedDir).startsWith('..');
+  if (!nodeRedInRepo && !fs.existsSync(link)) {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(source, link, isWindows ? 'junction' : 'dir');
+  }
+  return [name];
 }
 
 main().catch((err) => fail(err && err.stack ? err.stack : String(err)));

@@ -37,6 +37,7 @@ function stateStatus(s: ChargerStatus, t: (key: string, params?: Record<string, 
       return { fill: 'red', shape: 'ring', text: key ? `${t(key)}, ${t('retry', { seconds })}` : t('offline', { seconds }) };
     }
     case 'unconfigured':
+      if (s.noAddress) return { fill: 'yellow', shape: 'ring', text: t('noAddress') };
       return { fill: 'red', shape: 'ring', text: t('unconfigured') };
   }
 }

@@ -12,5 +12,6 @@ export type ChargerState =
   | { state: 'online'; charging: boolean; carConnected: boolean; power?: number }
   | { state: 'offline'; error: string; code?: string; failures: number; retryInMs: number }
   | { state: 'closed' }
-  // Set by the config node when it has no usable LAN address.
-  | { state: 'unconfigured'; error: string };
+  // Set by the config node when it has no usable LAN address; noAddress: nothing is set yet
+  // (a freshly imported example), so the status says what to set rather than what is wrong.
+  | { state: 'unconfigured'; error: string; noAddress?: boolean };

@@ -31,7 +31,11 @@ const EXAMPLES = fs
   .readdirSync(path.join(repoRoot, 'examples'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.replace(/\.json$/, ''))
-  .filter((name) => (JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[]).some((n) => n.type === 'v2c-surplus'));
+  .filter((name) => {
+    const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
+    // The dashboard example needs @flowfuse/node-red-dashboard: examples.e2e.test.ts deploys it with it.
+    return nodes.some((n) => n.type === 'v2c-surplus') && !nodes.some((n) => n.type.startsWith('ui-'));
+  });
 
 interface Observed {
   statuses: Record<string, string>;
@@ -123,7 +127,10 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
         // Config nodes (the MQTT broker) live outside tabs, like an import puts them.
         if (!['mqtt-broker'].includes(node.type)) copy.z = tab;
         if (copy.server && configs.has(copy.server)) copy.server = cfg;
-        if (node.type === 'http request') copy.url = `${red!.url}/e2e/fronius`;
+        // The HTTP example's meter URL is the inject's msg.url, empty until the user sets it.
+        if (node.type === 'inject' && Array.isArray(node.props) && (node.props as Array<{ p: string }>).some((p) => p.p === 'url')) {
+          copy.props = (node.props as Array<{ p: string }>).map((p) => (p.p === 'url' ? { ...p, v: `${red!.url}/e2e/fronius` } : p));
+        }
         if (node.type === 'v2c-surplus') surplusIds[name] = node.id;
         flows.push(copy);
       }
