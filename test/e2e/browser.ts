@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { TrydanSimulator, type SimStartResult, type TrydanSimulatorOptions } from '../../src/sim';
-import { type NodeRedProcess, deployFlows, getJson, installPackage, packageJson, removeDir, repoRoot, startNodeRed, tempDir, waitFor } from '../helpers/red';
+import { type NodeRedProcess, deployFlows, getJson, installPackage, packageJson, removeDir, repoRoot, startNodeRed, tempDir } from '../helpers/red';
 
 export const CHROMIUM = process.env.V2C_CHROMIUM || '/usr/bin/chromium';
 const IN_CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
@@ -39,8 +39,12 @@ export interface Editor {
 
 export interface EditorOptions {
   sim?: TrydanSimulatorOptions;
-  /** Flows deployed through the admin API before the editor opens. */
-  flows?: (sim: SimStartResult) => FlowNode[];
+  /**
+   * Flows deployed through the admin API once the editor knows the node types (the page is then
+   * reloaded). `node(n)` adds the defaults of n's type as the editor has them, so that a node
+   * is as valid as one dropped from the palette.
+   */
+  flows?: (sim: SimStartResult, node: (n: FlowNode) => FlowNode) => FlowNode[];
   viewport?: { width: number; height: number };
   /** Extra Node-RED settings, e.g. v2cConfigAllowLoopback for Check / Find my chargers on the simulator. */
   extraSettings?: Record<string, unknown>;
@@ -69,7 +73,6 @@ export async function openEditor(ctx: Mocha.Context, opts: EditorOptions = {}): 
     await installPackage(userDir);
     const red = await startNodeRed({ userDir, ...(opts.extraSettings ? { extraSettings: opts.extraSettings } : {}) });
     cleanup.push(() => red.stop());
-    if (opts.flows) await deployFlows(red.url, opts.flows(simAddress));
     const profileDir = tempDir('v2c-e2e-chromium-');
     cleanup.push(() => removeDir(profileDir));
     const context: BrowserContext = await chromium.launchPersistentContext(profileDir, {
@@ -82,15 +85,27 @@ export async function openEditor(ctx: Mocha.Context, opts: EditorOptions = {}): 
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (err) => console.log(`      page error: ${err.message}`));
-    await page.goto(red.url);
-    await page.locator('#red-ui-palette-search input').waitFor({ timeout: 30_000 });
-    // The node definitions are in once every type of the package is known to the editor.
-    await page.waitForFunction((types) => types.every((t) => !!(globalThis as unknown as InPage).RED.nodes.getType(t)), NODE_TYPES, { timeout: 30_000 });
+    await loadEditor(page, red.url);
+    if (opts.flows) {
+      const defaults = await page.evaluate((types) => {
+        const R = (globalThis as unknown as InPage).RED;
+        return Object.fromEntries(types.map((t) => [t, Object.fromEntries(Object.entries(R.nodes.getType(t)?.defaults ?? {}).map(([k, d]) => [k, d.value]))]));
+      }, NODE_TYPES);
+      await deployFlows(red.url, opts.flows(simAddress, (n) => ({ ...defaults[n.type], ...n })));
+      await loadEditor(page, red.url);
+    }
     return { page, red, sim, simAddress, userDir, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+async function loadEditor(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('#red-ui-palette-search input').waitFor({ timeout: 30_000 });
+  // The node definitions are in once every type of the package is known to the editor.
+  await page.waitForFunction((types) => types.every((t) => !!(globalThis as unknown as InPage).RED.nodes.getType(t)), NODE_TYPES, { timeout: 30_000 });
 }
 
 // --- the editor's own API, inside the page -------------------------------------------------
@@ -112,7 +127,7 @@ export interface EditorNode {
 }
 export interface EditorRED {
   nodes: {
-    getType(t: string): { category: string; [key: string]: unknown } | undefined;
+    getType(t: string): { category: string; defaults?: Record<string, { value: unknown }>; [key: string]: unknown } | undefined;
     node(id: string): EditorNode | undefined;
     eachNode(cb: (n: EditorNode) => void): void;
     eachConfig(cb: (n: EditorNode) => void): void;
@@ -222,18 +237,16 @@ export async function dialogDone(page: Page, config = false): Promise<void> {
 
 /** Presses Deploy and waits until the editor has nothing left undeployed. */
 export async function deploy(page: Page): Promise<void> {
-  await page.locator('#red-ui-header-button-deploy').click();
-  // Node-RED asks before deploying invalid or unknown nodes: a test wants neither.
-  const confirm = page.locator('#red-ui-header-confirm-deploy-dialog, .ui-dialog:has(#node-dialog-confirm-deploy)');
-  await waitFor(
-    'the deploy to finish',
-    async () => {
-      if (await confirm.isVisible().catch(() => false)) throw new Error(`Node-RED asks before deploying: ${await confirm.innerText()}`);
-      return (await page.evaluate(() => (globalThis as unknown as InPage).RED.nodes.dirty())) ? undefined : true;
-    },
-    20_000,
-    100,
-  );
+  const button = page.locator('#red-ui-header-button-deploy');
+  if (await button.evaluate((e) => e.classList.contains('disabled'))) throw new Error('Deploy is disabled: nothing was changed');
+  await button.click();
+  try {
+    await page.waitForFunction(() => !(globalThis as unknown as InPage).RED.nodes.dirty(), undefined, { timeout: 20_000 });
+  } catch (err) {
+    // Node-RED asks before deploying invalid or unknown nodes (a test wants neither): say what.
+    const dialogs = await page.locator('.ui-dialog:visible, .red-ui-notification:visible').allInnerTexts();
+    throw new Error(`the deploy did not finish${dialogs.length ? `; the editor asks: ${dialogs.join(' | ')}` : ''}: ${(err as Error).message}`);
+  }
 }
 
 export async function deployedFlows(url: string): Promise<FlowNode[]> {
