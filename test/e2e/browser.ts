@@ -48,6 +48,8 @@ export interface EditorOptions {
   viewport?: { width: number; height: number };
   /** Extra Node-RED settings, e.g. v2cConfigAllowLoopback for Check / Find my chargers on the simulator. */
   extraSettings?: Record<string, unknown>;
+  /** Runs once the package is installed in the user directory, before Node-RED starts. */
+  beforeStart?: (userDir: string) => void;
 }
 
 /** Skips (or, in CI, fails) the suite when there is no Chromium. */
@@ -71,6 +73,7 @@ export async function openEditor(ctx: Mocha.Context, opts: EditorOptions = {}): 
     const userDir = tempDir('v2c-e2e-browser-');
     cleanup.push(() => removeDir(userDir));
     await installPackage(userDir);
+    opts.beforeStart?.(userDir);
     const red = await startNodeRed({ userDir, ...(opts.extraSettings ? { extraSettings: opts.extraSettings } : {}) });
     cleanup.push(() => red.stop());
     const profileDir = tempDir('v2c-e2e-chromium-');
