@@ -276,11 +276,11 @@ const SCREENSHOT_DIR = path.join(repoRoot, 'docs', 'images');
 export const WRITE_SCREENSHOTS = process.env.V2C_SCREENSHOTS === '1';
 
 /** Writes docs/images/<name> when V2C_SCREENSHOTS=1 (so CI never rewrites the repository). */
-export async function readmeScreenshot(target: Page | Locator, name: string): Promise<void> {
+export async function readmeScreenshot(target: Page | Locator, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
   if (!WRITE_SCREENSHOTS) return;
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, name);
-  await target.screenshot({ path: file });
+  await target.screenshot({ path: file, ...(clip ? { clip } : {}) });
   assert.ok(fs.statSync(file).size > 1000, `${file} is empty`);
   console.log(`      screenshot: ${path.relative(repoRoot, file)}`);
 }

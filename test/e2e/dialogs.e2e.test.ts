@@ -66,6 +66,8 @@ describe(`e2e: node dialogs in chromium, Node-RED ${nodeRedVersion}`, function (
   const otherConfig = nodeId();
   /** Per case: the node double-clicked, and (for a config case) the config node it edits. */
   const nodes = CASES.map(() => ({ node: nodeId(), config: nodeId() }));
+  /** A PV surplus node as a user has it, for the README's screenshot. */
+  const shown = nodeId();
 
   before(async function () {
     this.timeout(120_000);
@@ -83,6 +85,7 @@ describe(`e2e: node dialogs in chromium, Node-RED ${nodeRedVersion}`, function (
           const type = isConfig ? 'v2c-realtime-in' : c.type;
           flows.push(node({ id, type, z: tab, name: `${c.type} ${c.prop}`, server: isConfig ? config : sharedConfig, x: 200 + 320 * Math.floor(i / 8), y: 60 + 80 * (i % 8), wires: [[], []] }));
         });
+        flows.push(node({ id: shown, type: 'v2c-surplus', z: tab, name: '', server: sharedConfig, x: 900, y: 60, wires: [[], []] }));
         return flows;
       },
     });
@@ -154,8 +157,7 @@ describe(`e2e: node dialogs in chromium, Node-RED ${nodeRedVersion}`, function (
 
   it('writes docs/images/dialog.png: the PV surplus dialog (V2C_SCREENSHOTS=1)', async function () {
     const page = ed!.page;
-    const i = CASES.findIndex((c) => c.type === 'v2c-surplus');
-    await openNodeDialog(page, nodes[i]!.node);
+    await openNodeDialog(page, shown);
     await page.waitForTimeout(300); // the tray's slide-in
     await readmeScreenshot(page.locator('.red-ui-tray').last(), 'dialog.png');
     await cancelDialogs(page);

@@ -78,6 +78,8 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     ed = await openEditor(this, {
       sim: { deviceId: DEVICE_ID, cloud: { apiKey: KEY, latencyMs: 1 } },
       extraSettings: { v2cConfigAllowLoopback: true },
+      // Wide enough for the flows' comments in the README's screenshot.
+      viewport: { width: 1800, height: 900 },
       // The dashboard is an extra install: a user who has it has it in their user directory.
       ...(hasDashboard ? { beforeStart: (userDir: string) => linkModule(userDir, DASHBOARD_MODULE, dashboardDir) } : {}),
     });
@@ -85,7 +87,10 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     installedTypes = new Set((nodes as Array<{ types: string[] }>).flatMap((s) => s.types));
   });
   afterEach(async function () {
-    if (ed) await cancelDialogs(ed.page);
+    if (!ed) return;
+    await cancelDialogs(ed.page);
+    // Imported nodes still hanging on the mouse after a failure: Escape drops the import.
+    if (this.currentTest?.state === 'failed') await ed.page.keyboard.press('Escape');
   });
   after(async () => ed?.close());
 
@@ -96,9 +101,14 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     await page.locator('#menu-item-import').click();
     await page.locator('a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
     const examples = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-    const item = examples.locator('.red-ui-treeList-label-text').getByText(name, { exact: true });
-    if (!(await item.isVisible())) await examples.locator('.red-ui-treeList-label-text').getByText(PACKAGE_NAME, { exact: true }).click();
-    await item.click();
+    const label = (text: string) => examples.locator('.red-ui-treeList-label', { has: page.locator('.red-ui-treeList-label-text').getByText(text, { exact: true }) });
+    // The package's folder opens with a click (and stays open for the next import).
+    await label(PACKAGE_NAME).waitFor({ state: 'visible' });
+    if (!(await label(name).isVisible())) await label(PACKAGE_NAME).click();
+    await label(name).click();
+    // Import is enabled once the example has been fetched and shown.
+    await examples.locator('.red-ui-treeList-label.selected', { hasText: name }).waitFor({ state: 'visible' });
+    await page.locator('#red-ui-clipboard-dialog-ok:not(.disabled):not([disabled])').waitFor({ state: 'visible' });
     await page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
     await page.locator('#red-ui-clipboard-dialog-ok').click();
     const conflict = page.locator('#red-ui-clipboard-dialog-import-conflict');
@@ -208,7 +218,16 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     await page.evaluate((z) => (globalThis as unknown as InPage).RED.workspaces.show(z), tab);
     await page.evaluate(() => (globalThis as unknown as InPage & { RED: { view: { select(s: string): void } } }).RED.view.select(''));
     await page.waitForTimeout(WRITE_SCREENSHOTS ? 3000 : 0); // a few decisions on the statuses
-    await readmeScreenshot(page.locator('#red-ui-workspace'), 'surplus-flow.png');
+    // The canvas down to just below the flow's lowest node.
+    const canvas = (await page.locator('#red-ui-workspace-chart').boundingBox())!;
+    const bottom = await page.evaluate((z) => {
+      let max = 0;
+      (globalThis as unknown as InPage).RED.nodes.eachNode((n) => {
+        if (n.z === z) max = Math.max(max, Number(n.y) || 0);
+      });
+      return max;
+    }, tab);
+    await readmeScreenshot(page, 'surplus-flow.png', { x: canvas.x, y: canvas.y, width: canvas.width, height: Math.min(canvas.height, bottom + 60) });
   });
 
   it('writes docs/images/dashboard.png with the dashboard example (V2C_SCREENSHOTS=1)', async function () {
