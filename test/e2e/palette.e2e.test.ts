@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Locator } from 'playwright-core';
 import { nodeRedVersion } from '../helpers/red';
-import { type Editor, PACKAGE_NAME, openEditor, paletteTypes, readmeScreenshot } from './browser';
+import { type Editor, NODE_TYPES, PACKAGE_NAME, openEditor, paletteTypes, readmeScreenshot } from './browser';
 
 const CATEGORY = 'V2C Trydan';
 
@@ -31,8 +31,10 @@ describe(`e2e: the palette in chromium, Node-RED ${nodeRedVersion}`, function ()
     if (text) await search().pressSequentially(text);
   }
 
-  it(`shows every node type of package.json under "${CATEGORY}"`, async function () {
+  it(`shows every node type of package.json under "${CATEGORY}", config nodes not at all`, async function () {
     await filter('');
+    const configTypes = NODE_TYPES.filter((t) => !types.includes(t));
+    for (const type of configTypes) assert.equal(await entry(type).count(), 0, `${type} (a config node) is in the palette`);
     for (const type of types) {
       await entry(type).waitFor({ state: 'attached' });
       const category = ed!.page.locator('.red-ui-palette-category', { has: entry(type) }).locator('.red-ui-palette-header span').first();
