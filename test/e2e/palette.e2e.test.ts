@@ -42,9 +42,18 @@ describe(`e2e: the palette in chromium, Node-RED ${nodeRedVersion}`, function ()
     }
   });
 
+  interface Icon {
+    url: string;
+    hash: string;
+    /** naturalWidth once decoded in the page (0: it did not load). */
+    width: number;
+    status: number;
+    contentType: string;
+  }
+
   /** What each entry shows as its icon: the image's address, what it holds, and whether it drew. */
-  async function icons(): Promise<Map<string, { url: string; hash: string; width: number; status: number }>> {
-    const found = new Map<string, { url: string; hash: string; width: number; status: number }>();
+  async function icons(): Promise<Map<string, Icon>> {
+    const found = new Map<string, Icon>();
     for (const type of types) {
       const icon = entry(type).locator('.red-ui-palette-icon');
       const css = await icon.evaluate((e) => getComputedStyle(e).backgroundImage);
@@ -62,7 +71,7 @@ describe(`e2e: the palette in chromium, Node-RED ${nodeRedVersion}`, function ()
       }, url);
       const res = await fetch(new URL(url, ed!.red.url + '/'));
       const body = Buffer.from(await res.arrayBuffer());
-      found.set(type, { url, hash: createHash('sha1').update(body).digest('hex'), width: loaded, status: res.status });
+      found.set(type, { url, hash: createHash('sha1').update(body).digest('hex'), width: loaded, status: res.status, contentType: res.headers.get('content-type') ?? '' });
     }
     return found;
   }
@@ -76,6 +85,7 @@ describe(`e2e: the palette in chromium, Node-RED ${nodeRedVersion}`, function ()
       assert.equal(icon.status, 200, `${type}: ${icon.url} answered ${icon.status}`);
       assert.ok(icon.url.includes(`icons/${PACKAGE_NAME}/`), `${type}: icon ${icon.url} is not the package's`);
       assert.ok(icon.width > 0, `${type}: ${icon.url} did not load (naturalWidth 0)`);
+      assert.match(icon.contentType, /svg/, `${type}: ${icon.url} is not an SVG`);
       assert.notEqual(icon.hash, fallback, `${type}: ${icon.url} is Node-RED's default icon`);
     }
   });
