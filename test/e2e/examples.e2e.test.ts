@@ -3,7 +3,8 @@
 // beside the ones imported before (no "nodes already exist"). The user then does what the
 // example's comment asks: opens the charger (config node) from a node's dialog and sets the
 // LAN address (here the simulator's); for cloud nodes also the cloud address (the simulator's),
-// the API key and Find my chargers. Deploy: no error notification, no error in Node-RED's log,
+// the API key and Find my chargers; an HTTP meter's URL goes to a Fronius-style meter the test
+// serves from the simulator's site. Deploy: no error notification, no error in Node-RED's log,
 // and where the example talks to the simulator a green status on the package's nodes.
 // Before each deploy the test checks that the flow would contact nothing but 127.0.0.1.
 // Writes docs/images/surplus-flow.png (and dashboard.png with @flowfuse/node-red-dashboard)
@@ -11,6 +12,8 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { nodeRedVersion, repoRoot, waitFor } from '../helpers/red';
 import {
@@ -72,6 +75,9 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
   const hasDashboard = fs.existsSync(path.join(dashboardDir, 'package.json'));
   /** The tab each example was imported into. */
   const tabs = new Map<string, string>();
+  let meter: http.Server | undefined;
+  let meterPort = 0;
+  let meterReads = 0;
 
   before(async function () {
     this.timeout(120_000);
@@ -85,6 +91,16 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     });
     const nodes = await (await fetch(`${ed.red.url}/nodes`, { headers: { Accept: 'application/json' } })).json();
     installedTypes = new Set((nodes as Array<{ types: string[] }>).flatMap((s) => s.types));
+    // A meter with a Fronius inverter's power-flow reply, reading the simulator's site.
+    const sim = ed.sim;
+    meter = http.createServer((_req, res) => {
+      meterReads++;
+      const site = sim.snapshot().site;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ Body: { Data: { Site: { P_Grid: site.gridW, P_PV: site.pvW, P_Load: -site.houseW } } } }));
+    });
+    await new Promise<void>((resolve) => meter!.listen(0, '127.0.0.1', resolve));
+    meterPort = (meter.address() as AddressInfo).port;
   });
   afterEach(async function () {
     if (!ed) return;
@@ -92,7 +108,10 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     // Imported nodes still hanging on the mouse after a failure: Escape drops the import.
     if (this.currentTest?.state === 'failed') await ed.page.keyboard.press('Escape');
   });
-  after(async () => ed?.close());
+  after(async () => {
+    await ed?.close();
+    await new Promise((resolve) => (meter ? meter.close(resolve) : resolve(undefined)));
+  });
 
   /** Menu → Import → Examples → package → name, into a new flow; the nodes dropped on the canvas. */
   async function importExample(name: string): Promise<string> {
@@ -145,9 +164,20 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     }, tab);
   }
 
-  /** What the example asks of the user: the charger's address (and for the cloud, key and device). */
+  /**
+   * What the example asks of the user: the charger's address (and for the cloud, key and
+   * device); the meter's URL (here the test's meter, keeping the example's path).
+   */
   async function pointAtSimulator(nodes: FlowNode[]): Promise<void> {
     const page = ed!.page;
+    for (const request of nodes.filter((n) => n.type === 'http request')) {
+      await openNodeDialog(page, request.id);
+      const url = field(page, 'url');
+      const given = await url.inputValue();
+      const pathname = /^[a-z]+:\/\//i.test(given) ? new URL(given).pathname : '/';
+      await url.fill(`http://127.0.0.1:${meterPort}${pathname}`);
+      await dialogDone(page);
+    }
     const usesCloud = nodes.some((n) => CLOUD_TYPES.has(n.type));
     for (const cfgNode of nodes.filter((n) => n.type === 'v2c-config')) {
       const user = nodes.find((n) => n.server === cfgNode.id);
@@ -192,7 +222,11 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
         assert.fail(`"${name}" would contact addresses other than 127.0.0.1 once deployed (the user was not asked to set them): ${outside.join('; ')}`);
       }
 
+      const readsBefore = meterReads;
       await deploy(page);
+      if (nodes.some((n) => n.type === 'http request')) {
+        await waitFor(`"${name}" reading the meter`, () => (meterReads > readsBefore ? true : undefined), 15_000);
+      }
       const ours = nodes.filter((n) => NODE_TYPES.includes(n.type) && n.type !== 'v2c-config');
       const talksToSim = nodes.some((n) => n.type === 'v2c-config');
       if (talksToSim) {
