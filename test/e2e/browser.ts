@@ -252,8 +252,9 @@ export async function deploy(page: Page): Promise<void> {
   }
 }
 
+/** The deployed flows, as GET /flows answers (API v1: an array of nodes, no credentials). */
 export async function deployedFlows(url: string): Promise<FlowNode[]> {
-  return (await getJson<{ flows: FlowNode[] } | FlowNode[]>(`${url}/flows`).then((r) => ('flows' in r ? r.flows : r))) as FlowNode[];
+  return getJson<FlowNode[]>(`${url}/flows`);
 }
 
 /** Lines at error level that Node-RED printed since `from` (an index into its output). */
