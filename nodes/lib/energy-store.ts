@@ -1,0 +1,29 @@
+// Where each charger's session and lifetime energy survives a restart (durable-store.ts),
+// under its ID. The charger's counter tells the growth again after a crash, so plain growth
+// may wait for the context's flush; a reset, a plug-in or an unplug is written at once.
+
+import type { Node, NodeAPI } from 'node-red';
+import type { EnergyStore } from '../../src/coordinator/energy-meter';
+import { type EnergyState, parseEnergyState } from '../../src/trydan/session-energy';
+import { durableStore } from './durable-store';
+
+/** Of two copies after a crash, the later reading's; at the same time, the larger lifetime. */
+export function newerEnergy(first: unknown, second: unknown): EnergyState | undefined {
+  const a = parseEnergyState(first);
+  const b = parseEnergyState(second);
+  if (!a || !b) return a ?? b;
+  if (a.at !== b.at) return a.at > b.at ? a : b;
+  return a.lifetime >= b.lifetime ? a : b;
+}
+
+export function energyStore(RED: NodeAPI, node: Node): EnergyStore | undefined {
+  const store = durableStore(RED, node, {
+    file: '.v2c-trydan-energy.json',
+    prefix: 'v2c-trydan-energy-',
+    what: "the charger's energy counters",
+    parse: parseEnergyState,
+    merge: (context, file) => newerEnergy(context, file),
+    fileEveryMs: 60_000,
+  });
+  return store && { load: (key) => store.load(key, Date.now()), save: (key, state, options) => store.save(key, state, options) };
+}
