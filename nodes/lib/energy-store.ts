@@ -1,6 +1,6 @@
 // Where each charger's session and lifetime energy survives a restart (durable-store.ts),
-// under its ID. The charger's counter tells the growth again after a crash, so plain growth
-// may wait for the context's flush; a reset, a plug-in or an unplug is written at once.
+// under its ID. A reset, a plug-in, an unplug and every 0.1 kWh of growth are written at once
+// (energy-meter.ts says why); the rest waits for the context's flush, or a minute for the file.
 
 import type { Node, NodeAPI } from 'node-red';
 import type { EnergyStore } from '../../src/coordinator/energy-meter';

@@ -6,9 +6,16 @@ import { createHash } from 'node:crypto';
 import { type EnergyFigures, type EnergyState, figuresOf, takeReading } from '../trydan/session-energy';
 import type { Reading } from '../trydan/telemetry';
 
+/**
+ * Growth is written to the disk at once every this many kWh. After a crash the charger's
+ * counter tells the growth since again, unless it reset too (a power cut takes both down):
+ * then at most this much is lost.
+ */
+export const URGENT_GROWTH_KWH = 0.1;
+
 export interface EnergyStore {
   load(key: string): EnergyState | undefined;
-  /** `urgent`: a reset, a plug-in or an unplug, or leaving: it must reach the disk now. */
+  /** `urgent`: a reset, a plug-in or an unplug, 0.1 kWh more, or leaving: it must reach the disk now. */
   save(key: string, state: EnergyState, options: { urgent: boolean }): void;
 }
 
@@ -30,6 +37,8 @@ export class EnergyMeter {
   /** False until the store was asked for this key's state (again, once a store arrives). */
   private loaded = false;
   private state: EnergyState | undefined;
+  /** The lifetime when the state last reached the disk. */
+  private savedLifetime = 0;
 
   constructor(options: EnergyMeterOptions = {}) {
     this.store = options.store;
@@ -55,12 +64,18 @@ export class EnergyMeter {
     }
     if (!this.loaded && key !== undefined && this.store) {
       this.state = this.store.load(key) ?? this.state;
+      this.savedLifetime = this.state?.lifetime ?? 0;
       this.loaded = true;
     }
     const before = this.state;
     const after = takeReading(before, reading, now);
     this.state = after;
-    if (key !== undefined && after !== before) this.store?.save(key, after, { urgent: isTurn(before, after) });
+    // Only what counts is saved: the time and power of each reading alone are not worth a write.
+    if (key !== undefined && this.store && (!before || counts(before) !== counts(after))) {
+      const urgent = isTurn(before, after) || after.lifetime - this.savedLifetime >= URGENT_GROWTH_KWH;
+      if (urgent) this.savedLifetime = after.lifetime;
+      this.store.save(key, after, { urgent });
+    }
     return figuresOf(after);
   }
 
@@ -68,6 +83,11 @@ export class EnergyMeter {
   close(): void {
     if (this.key !== undefined && this.state) this.store?.save(this.key, this.state, { urgent: true });
   }
+}
+
+function counts(s: EnergyState): string {
+  const { at: _at, power: _power, ...rest } = s;
+  return JSON.stringify(rest);
 }
 
 /** Anything but plain growth: what a crash must not forget, as the counter cannot tell it again. */

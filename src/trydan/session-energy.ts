@@ -6,7 +6,10 @@
 // How it counts:
 // - The counter is followed in segments. Growth of ChargeEnergy adds to the session and the
 //   lifetime. A drop (to near zero, or by more than the rounding jitter) is a reset: the
-//   segment's last value is kept in `carried` and a new segment starts from zero.
+//   segment's last value is kept in `carried` and a new segment starts from zero. ChargeTime
+//   resets with it, so a ChargeTime that went back is a reset too, even when the new segment
+//   already shows more energy than the old one did (a pause and resume while Node-RED was
+//   stopped, or several polls missed).
 // - The energy between the last poll and a reset is lost from the counter. It is estimated as
 //   the trapezoid of ChargePower over the gap less what the new segment already shows,
 //   bounded by 0 and the last power × the gap. With power before the reset only (a pause)
@@ -51,6 +54,8 @@ const stateSchema = z.object({
   base: kwh,
   /** The counter's last accepted value; absent while integrating. */
   last: kwh.optional(),
+  /** ChargeTime (s) at the last counter reading: it resets with the counter. */
+  time: z.number().finite().min(0).optional(),
   /** A jump refused once: if the next reading grows from it, a new segment starts there. */
   suspect: kwh.optional(),
   /** ChargePower at the last reading (W). */
@@ -90,6 +95,10 @@ function validPower(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= ENERGY_LIMITS.MAX_POWER_W ? value : undefined;
 }
 
+function validTime(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e9 ? value : undefined;
+}
+
 function validCounter(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= ENERGY_LIMITS.MAX_COUNTER_KWH ? value : undefined;
 }
@@ -105,7 +114,18 @@ export function takeReading(prev: EnergyState | undefined, reading: Reading, now
   if (!prev || !Number.isFinite(prev.at)) {
     // What the counter shows now is this plug-in's since its last reset: counted, once.
     const shown = plugged ? (counter ?? 0) : 0;
-    return { at: now, plugged, carried: 0, base: plugged ? 0 : (counter ?? 0), ...(counter === undefined ? {} : { last: counter }), power: power ?? 0, lifetime: shown, source };
+    const time = counter === undefined ? undefined : validTime(reading.ChargeTime);
+    return {
+      at: now,
+      plugged,
+      carried: 0,
+      base: plugged ? 0 : (counter ?? 0),
+      ...(counter === undefined ? {} : { last: counter }),
+      ...(time === undefined ? {} : { time }),
+      power: power ?? 0,
+      lifetime: shown,
+      source,
+    };
   }
   if (!Number.isFinite(now)) return prev;
 
@@ -120,14 +140,19 @@ export function takeReading(prev: EnergyState | undefined, reading: Reading, now
 
   let added = 0;
   if (counter !== undefined) {
-    added = followCounter(s, prev, counter, gap, span, power ?? 0);
+    const time = validTime(reading.ChargeTime);
+    const timeWentBack = time !== undefined && prev.time !== undefined && time < prev.time - 1;
+    added = followCounter(s, prev, counter, gap, span, power ?? 0, timeWentBack);
     if (added < 0) return { ...prev, suspect: counter };
+    if (time === undefined) delete s.time;
+    else s.time = time;
   } else if (!hasCounter) {
     // Older firmware: integrate the power. A counter followed until now closes its segment.
     if (s.last !== undefined) {
       s.carried += s.last - s.base;
       s.base = 0;
       delete s.last;
+      delete s.time;
     }
     added = kWhOf((prev.power + (power ?? 0)) / 2, span);
     s.carried += added;
@@ -147,7 +172,7 @@ export function takeReading(prev: EnergyState | undefined, reading: Reading, now
 }
 
 /** Follows the counter in `s`; returns the kWh added, or -1 when the reading is refused. */
-function followCounter(s: EnergyState, prev: EnergyState, counter: number, gap: number, span: number, power: number): number {
+function followCounter(s: EnergyState, prev: EnergyState, counter: number, gap: number, span: number, power: number, timeWentBack: boolean): number {
   const { JITTER_KWH, MAX_POWER_W, SLACK_KWH } = ENERGY_LIMITS;
   const possible = kWhOf(MAX_POWER_W, gap) + SLACK_KWH;
   if (s.last === undefined) {
@@ -160,25 +185,16 @@ function followCounter(s: EnergyState, prev: EnergyState, counter: number, gap: 
     delete s.suspect;
     return added;
   }
-  if (counter >= s.last) {
-    if (counter - s.last <= possible) {
-      const added = counter - s.last;
-      s.last = counter;
-      delete s.suspect;
-      return added;
-    }
-    if (prev.suspect !== undefined && counter >= prev.suspect && counter - prev.suspect <= possible) {
-      // The jump stayed: the counter really is there now. Count from the jump on, not the jump.
-      s.carried += s.last - s.base;
-      s.base = prev.suspect;
-      s.last = counter;
-      delete s.suspect;
-      return counter - prev.suspect;
-    }
-    return -1;
+  const grew = counter >= s.last && !timeWentBack;
+  if (grew && counter - s.last <= possible) {
+    const added = counter - s.last;
+    s.last = counter;
+    delete s.suspect;
+    return added;
   }
-  if (counter < s.last - JITTER_KWH || counter <= JITTER_KWH) {
-    // A reset. What came between the last poll and the reset is lost from the counter: estimate it.
+  const reset = !grew && (timeWentBack || counter < s.last - JITTER_KWH || counter <= JITTER_KWH);
+  if (reset && counter <= possible) {
+    // What came between the last poll and the reset is lost from the counter: estimate it.
     const inGap = kWhOf((prev.power + power) / 2, span);
     const missed = Math.min(Math.max(0, inGap - counter), kWhOf(prev.power, span));
     s.carried += s.last - s.base + missed;
@@ -187,7 +203,19 @@ function followCounter(s: EnergyState, prev: EnergyState, counter: number, gap: 
     delete s.suspect;
     return missed + counter;
   }
-  // Rounding noise: keep the higher value and count from it.
-  delete s.suspect;
-  return 0;
+  if (!grew && !reset) {
+    // Rounding noise: keep the higher value and count from it.
+    delete s.suspect;
+    return 0;
+  }
+  // More than the power explains, up or down. A jump that stayed (this reading grows from the
+  // one refused before) is where the counter really is now: count from it on, never the jump.
+  if (prev.suspect !== undefined && counter >= prev.suspect && counter - prev.suspect <= possible) {
+    s.carried += s.last - s.base;
+    s.base = prev.suspect;
+    s.last = counter;
+    delete s.suspect;
+    return counter - prev.suspect;
+  }
+  return -1;
 }

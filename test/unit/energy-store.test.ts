@@ -80,6 +80,18 @@ describe('energy meter and its store', () => {
     assert.notEqual(fs.readFileSync(file, 'utf8'), first, 'a reset is written at once');
   });
 
+  it('writes every 0.1 kWh of growth at once, so a crash with a reset loses less than that', () => {
+    const rt = runtime(userDir, true);
+    const meter = new EnergyMeter({ store: energyStore(rt.RED, rt.node)! });
+    const file = path.join(userDir, '.v2c-trydan-energy.json');
+    const onDisk = () => (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, EnergyState>).T1!.lifetime;
+    meter.observe(reading(0), T0);
+    meter.observe(reading(0.05), T0 + 60_000);
+    assert.equal(onDisk(), 0);
+    meter.observe(reading(0.1), T0 + 120_000);
+    assert.equal(onDisk(), 0.1);
+  });
+
   it('keeps each charger under its own ID and a strange ID under its hash', () => {
     const rt = runtime(userDir, true);
     const store = energyStore(rt.RED, rt.node)!;

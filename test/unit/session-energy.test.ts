@@ -166,6 +166,23 @@ describe('session energy accumulator', () => {
     assert.equal(lifetime(stays), 1.03);
   });
 
+  it('takes a ChargeTime that went back as a reset, even when the new counter is higher', () => {
+    // Node-RED away 6 min; meanwhile a pause and resume, and the new segment passed the old value.
+    const t = (kWh: number, sec: number): Reading => ({ ...charging(kWh), ChargeTime: sec });
+    const s = run([[0, t(0, 0)], [300, t(0.6, 300)], [660, t(0.7, 200)]]);
+    assert.ok(session(s) >= 1.3 - 0.001, String(session(s)));
+    const steady = run([[0, t(0, 0)], [60, t(0.12, 60)], [120, t(0.24, 120)]]);
+    assert.equal(session(steady), 0.24);
+  });
+
+  it('refuses a drop the power cannot explain, and a drop that stays starts a segment there', () => {
+    const good = run([[0, charging(0)], [3600, charging(5)]]);
+    const stays = run([[3605, charging(4)], [3610, charging(4.01)], [3615, charging(4.02)]], good);
+    assert.equal(session(stays), 5.02);
+    const once = run([[3605, charging(4)], [3610, charging(5.01)]], good);
+    assert.equal(session(once), 5.01);
+  });
+
   it('keeps the lifetime growing over many sessions and never lowers it', () => {
     let s: EnergyState | undefined;
     let t = 0;
