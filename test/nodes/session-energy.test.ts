@@ -114,3 +114,37 @@ describe('session and lifetime energy through the runtime', function () {
     assert.ok(Object.hasOwn(file, sim.state.ID), `kept under the charger ID: ${Object.keys(file).join(', ')}`);
   });
 });
+
+describe('session energy over the cloud', function () {
+  let sim: TrydanSimulator;
+  let userDir: string;
+
+  beforeEach(async () => {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'v2c-energy-cloud-'));
+    helper.settings({ userDir });
+    await helper.startServer();
+  });
+
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    helper.settings({});
+    await sim.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it("counts from the cloud's energy field, kept apart from the LAN's count of the same charger", async () => {
+    let cloudUrl: string;
+    let apiKey: string;
+    ({ sim, cloudUrl, apiKey } = await startSim({ cloud: true, timeScale: TIME_SCALE }));
+    await helper.load(nodes, [config('', { cloudUrl }), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }], { cfg: { apiKey } });
+    const seen: Payload[] = [];
+    helper.getNode('out').on('input', (msg: { payload: Payload }) => seen.push(msg.payload));
+    const first = await waitFor('cloud telemetry', () => seen[0]);
+    assert.equal(first.sessionEnergySource, 'charger');
+    assert.equal(first.sessionEnergy, Math.round(first.ChargeEnergy! * 1000) / 1000, 'a session already running counts what the counter shows');
+    assert.equal(first.lifetimeEnergy, first.sessionEnergy);
+    const file = JSON.parse(fs.readFileSync(path.join(userDir, '.v2c-trydan-energy.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(file), [`cloud-${sim.state.ID}`]);
+  });
+});
