@@ -25,5 +25,23 @@ export function energyStore(RED: NodeAPI, node: Node): EnergyStore | undefined {
     merge: (context, file) => newerEnergy(context, file),
     fileEveryMs: 60_000,
   });
-  return store && { load: (key) => store.load(key, Date.now()), save: (key, state, options) => store.save(key, state, options) };
+  if (!store) return undefined;
+  // A context store that fails must not stop the readings: the figures go on in memory, and
+  // the log says so once, not on every poll, until the store works again.
+  let failing = false;
+  const guard = <T>(what: string, run: () => T): T | undefined => {
+    try {
+      const result = run();
+      failing = false;
+      return result;
+    } catch (err) {
+      if (!failing) node.warn(`cannot ${what} the charger's energy counters: ${(err as Error).message}`);
+      failing = true;
+      return undefined;
+    }
+  };
+  return {
+    load: (key) => guard('read', () => store.load(key, Date.now())),
+    save: (key, state, options) => guard('keep', () => store.save(key, state, options)),
+  };
 }

@@ -125,6 +125,19 @@ describe('energy meter and its store', () => {
     assert.equal(figures.lifetimeEnergy, 2.1, 'the stored state, not a second count of the same counter');
   });
 
+  it('goes on counting in memory when the context store fails, and says so', () => {
+    const rt = runtime(userDir, true);
+    const warnings: string[] = [];
+    const broken = { get: () => { throw new Error('store down'); }, set: () => { throw new Error('store down'); } };
+    const node = { context: () => ({ global: broken }), warn: (w: string) => warnings.push(w) } as unknown as Node;
+    const meter = new EnergyMeter({ store: energyStore(rt.RED, node)! });
+    meter.observe(reading(1), T0);
+    assert.equal(meter.observe(reading(1.5), T0 + 600_000).sessionEnergy, 1.5);
+    meter.observe(reading(1.6), T0 + 660_000);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /store down/);
+  });
+
   it('merges two copies: the later reading wins, then the larger lifetime, and a damaged one is left out', () => {
     const s = (at: number, lifetime: number): EnergyState => ({ at, plugged: true, carried: 0, base: 0, last: 1, power: 0, lifetime, source: 'charger' });
     assert.equal(newerEnergy(s(1, 5), s(2, 4))!.at, 2);
