@@ -14,7 +14,7 @@
 //   the trapezoid of ChargePower over the gap less what the new segment already shows,
 //   bounded by 0 and the last power × the gap. With power before the reset only (a pause)
 //   that is half the gap at the last power: the error is at most last power × gap / 2
-//   (5 s polls at 7.4 kW: ±5 Wh; 90 s cloud polls: ±0.19 kWh). With power 0 at the last
+//   (5 s polls at 7.4 kW: ±5 Wh; 90 s cloud polls: ±0.09 kWh). With power 0 at the last
 //   poll (a resume) nothing was lost. Gaps longer than MAX_GAP_MS are not estimated.
 // - Readings without ChargeEnergy (older firmware) integrate ChargePower with the trapezoid
 //   rule over gaps up to MAX_GAP_MS (source 'integrated').
@@ -24,6 +24,9 @@
 //   MAX_COUNTER_KWH, or that grew faster than MAX_POWER_W allows over the elapsed time. A jump
 //   that stays (the next reading grows from it) starts a new segment there, uncounted.
 // - A clock that went back gives a gap of 0: nothing is integrated or estimated across it.
+// - What cannot be known: a reset while no reading came (Node-RED stopped, the charger
+//   offline) whose new segment already ran longer and delivered more than the old one looks
+//   like plain growth; the old segment's last value is then missed, and the sum is low by it.
 
 import { z } from 'zod';
 import type { Reading } from './telemetry';
