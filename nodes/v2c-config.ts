@@ -16,6 +16,7 @@ import { checkCloudUrl } from '../src/trydan/cloud-url';
 import type { Reading } from '../src/trydan/telemetry';
 import { registerAdminEndpoints } from './lib/admin';
 import type { NodeConstructor, V2cConfigNode } from './lib/config-node';
+import { energyStore } from './lib/energy-store';
 import { ledgerStore } from './lib/ledger-store';
 import { migrate } from './lib/migrate';
 
@@ -71,6 +72,8 @@ export = function (RED: NodeAPI): void {
       if (s.state === 'offline' || s.state === 'online') wasOffline = s.state === 'offline';
     };
 
+    // Session and lifetime energy, kept per charger ID across restarts.
+    const energy = energyStore(RED, this);
     const link = new ChargerLink({
       host,
       deviceId: String(config.deviceId ?? ''),
@@ -78,6 +81,7 @@ export = function (RED: NodeAPI): void {
       ...(budget && cloud ? { cloud: { client: cloud, budget, pace: cloudPace(apiKey, cloudUrl, String(config.deviceId ?? '')) } } : {}),
       ...(cloudProblem ? { cloudProblem } : {}),
       watch: logTransitions,
+      ...(energy ? { energy } : {}),
     });
     // A bad address or interval is reported once, on every user node, and nothing is sent anywhere.
     if ((host || cloud) && link.problem) this.error(RED._('v2c-config.errors.badSettings', { error: link.problem }));

@@ -1,72 +1,23 @@
-// Where a key's quota ledger survives a restart: Node-RED's global context in a persistent
-// store when one is configured (contextStorage with the localfilesystem module), otherwise
-// a small JSON file in the user directory. That context reaches the disk on a 30 s flush, so
-// a 429, a 401 or a low count is also written to the file at once: a crash must not forget it. The
-// key itself is never written: entries are named by a hash of it.
+// Where a key's quota ledger survives a restart (durable-store.ts): the context, and the file
+// written at once when it matters: a 429, a 401 or a low count must survive a crash. The key
+// itself is never written: entries are named by a hash of it.
 
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
 import { type LedgerStore, parseLedger } from '../../src/coordinator/cloud-budget';
 import { cautiousLedger } from '../../src/coordinator/ledger-merge';
-
-const FILE = '.v2c-trydan-quota.json';
-
-function persistentContextStore(RED: NodeAPI): string | undefined {
-  const stores = (RED.settings as unknown as { contextStorage?: Record<string, { module?: unknown }> }).contextStorage ?? {};
-  return Object.entries(stores).find(([, s]) => s?.module === 'localfilesystem')?.[0];
-}
+import { durableStore } from './durable-store';
 
 /**
  * `node` gives the global context and a place to warn; without one (the editor's discovery
  * before any config node with the key is deployed) only the file is used.
  */
 export function ledgerStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerStore | undefined {
-  const file = fileStore(RED, node, keyId);
-  const store = persistentContextStore(RED);
-  if (store && node) {
-    const name = `v2c-trydan-quota-${keyId}`;
-    const global = node.context().global;
-    return {
-      load: (now) => cautiousLedger(global.get(name, store), file?.load(now), now),
-      save: (ledger, options) => {
-        global.set(name, ledger, store);
-        if (options?.urgent) file?.save(ledger);
-      },
-    };
-  }
-  return file;
-}
-
-/** The ledger in a small JSON file in the user directory, written atomically on every save. */
-function fileStore(RED: NodeAPI, node: Node | undefined, keyId: string): LedgerStore | undefined {
-  const userDir = (RED.settings as unknown as { userDir?: string }).userDir;
-  if (!userDir) return undefined;
-  const file = path.join(userDir, FILE);
-  // A file that is missing, unreadable or not an object of ledgers (null, a list) counts as
-  // empty: a damaged quota file must never stand between a config node and the cloud.
-  const readAll = (): Record<string, unknown> => {
-    try {
-      const all: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-      return all !== null && typeof all === 'object' && !Array.isArray(all) ? (all as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  };
-  return {
-    load: () => {
-      const all = readAll();
-      return Object.hasOwn(all, keyId) ? parseLedger(all[keyId]) : undefined;
-    },
-    save: (ledger) => {
-      try {
-        // Write then rename, so a crash mid-write never leaves a half file (every key's ledger lost).
-        const temp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, JSON.stringify({ ...readAll(), [keyId]: ledger }));
-        fs.renameSync(temp, file);
-      } catch (err) {
-        (node ?? RED.log).warn(`cannot keep the cloud quota ledger in ${file}: ${(err as Error).message}`);
-      }
-    },
-  };
+  const store = durableStore(RED, node, {
+    file: '.v2c-trydan-quota.json',
+    prefix: 'v2c-trydan-quota-',
+    what: 'the cloud quota ledger',
+    parse: (value) => parseLedger(value),
+    merge: cautiousLedger,
+  });
+  return store && { load: (now) => store.load(keyId, now), save: (ledger, options) => store.save(keyId, ledger, options) };
 }

@@ -15,6 +15,7 @@ import type { CloudPace } from './budget-registry';
 import type { CloudBudget } from './cloud-budget';
 import { CloudCharger } from './cloud-charger';
 import { Coordinator, type Listener, type WriteResult } from './coordinator';
+import type { EnergyStore } from './energy-meter';
 import type { ChargerStatus } from './status';
 
 export interface LinkOptions {
@@ -30,6 +31,8 @@ export interface LinkOptions {
   cloudProblem?: string;
   /** Sees every status of the charger while the link has users (for the log). */
   watch?: (status: ChargerStatus) => void;
+  /** Where the charger's session and lifetime energy is kept across restarts. */
+  energy?: EnergyStore;
 }
 
 export class ChargerLink {
@@ -43,6 +46,8 @@ export class ChargerLink {
   private unwatch: (() => void) | undefined;
   private closing: Promise<void> = Promise.resolve();
   private pairedId: Promise<string> | undefined;
+  /** The cloud device ID once known (set in the node or the account's only charger). */
+  private knownDeviceId: string | undefined;
   private closed = false;
 
   constructor(options: LinkOptions) {
@@ -123,10 +128,10 @@ export class ChargerLink {
 
   private open(): Coordinator {
     if (this.coordinator) return this.coordinator;
-    const { host, cloud, watch } = this.options;
+    const { host, cloud, watch, energy } = this.options;
     const cadence = this.cadence!;
     this.coordinator = host
-      ? acquireCharger(host, this, { cadence })
+      ? acquireCharger(host, this, { cadence, ...(energy ? { energy } : {}) })
       : new Coordinator({
           lan: new CloudCharger({
             call: (name, call) => this.cloudCall(name, call),
@@ -134,6 +139,9 @@ export class ChargerLink {
             ...(cloud!.pace ? { pace: cloud!.pace } : {}),
           }),
           cadence,
+          // Cloud readings carry no ID; kept apart from the LAN's, so two config nodes reaching
+          // one charger both ways never add the same energy twice to one counter.
+          energy: { ...(energy ? { store: energy } : {}), fallbackKey: () => (this.knownDeviceId ? `cloud-${this.knownDeviceId}` : undefined) },
         });
     if (watch) this.unwatch = this.coordinator.subscribe({ status: watch });
     return this.coordinator;
@@ -186,11 +194,11 @@ export class ChargerLink {
   /** The device ID for the cloud: set in the node, else the charger's own, else the account's only charger. */
   private async deviceId(priority: CloudCall['priority']): Promise<string> {
     const own = this.options.deviceId.trim() || (await this.lanId());
-    if (own) return own;
+    if (own) return (this.knownDeviceId = own);
     const cloud = this.options.cloud!.client;
     this.pairedId ??= cloud.call('pairings/me', { priority }).then((r) => {
       const pairings = r.payload as Pairing[];
-      if (pairings.length === 1) return pairings[0]!.deviceId;
+      if (pairings.length === 1) return (this.knownDeviceId = pairings[0]!.deviceId);
       throw new InvalidInput([
         pairings.length === 0 ? 'the V2C account has no charger paired' : `the V2C account has ${pairings.length} chargers: set the device ID in the config node`,
       ]);

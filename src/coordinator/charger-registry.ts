@@ -16,6 +16,7 @@ import { LAN_GAP_MS, LAN_TIMEOUT_MS, LanClient } from '../trydan/lan-client';
 import { LanPacing } from '../trydan/lan-pacing';
 import { type CadenceSettings, fastestCadence } from './cadence';
 import { type ChargerApi, Coordinator } from './coordinator';
+import type { EnergyStore } from './energy-meter';
 
 interface Entry {
   coordinator: Coordinator;
@@ -36,6 +37,8 @@ export interface ChargerLine {
 export interface ChargerOptions {
   /** The user's cadence; the coordinator polls at the fastest of its users'. */
   cadence?: CadenceSettings;
+  /** Where the charger's session and lifetime energy is kept (the first user's that has one). */
+  energy?: EnergyStore;
   /** For tests: the charger transport to create when this address has no coordinator yet. */
   connect?: (origin: string, line: ChargerLine) => ChargerApi;
 }
@@ -51,8 +54,12 @@ export function acquireCharger(host: string, user: object, options: ChargerOptio
     const line = lineOf(origin);
     line.idle = false;
     const lan = options.connect ? options.connect(origin, line) : new LanClient({ host: origin, pacing: line.pacing, after: line.after });
-    entry = { coordinator: new Coordinator({ lan }), users: new Map() };
+    // Readings without an ID (older firmware, perhaps) keep their energy under the address.
+    const energy = { ...(options.energy ? { store: options.energy } : {}), fallbackKey: () => `lan-${origin}` };
+    entry = { coordinator: new Coordinator({ lan, energy }), users: new Map() };
     entries.set(origin, entry);
+  } else if (options.energy) {
+    entry.coordinator.useEnergyStore(options.energy);
   }
   entry.users.set(user, options.cadence);
   entry.coordinator.setCadence(fastestCadence([...entry.users.values()]));

@@ -7,6 +7,7 @@ import { type Clock, sleep, systemClock } from '../trydan/clock';
 import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
 import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
 import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, nextPollDelay } from './cadence';
+import { EnergyMeter, type EnergyMeterOptions, type EnergyStore } from './energy-meter';
 import type { ChargerStatus } from './status';
 import { type QueuedWrite, WriteQueue } from './write-queue';
 
@@ -79,11 +80,19 @@ export class Coordinator {
   private readonly stopping = new AbortController();
   private current: ChargerStatus = { state: 'idle' };
   private last: Reading | undefined;
+  /** Session and lifetime energy, added to every reading once here for every listener. */
+  private readonly energy: EnergyMeter;
 
-  constructor(options: { lan: ChargerApi; cadence?: Partial<CadenceSettings>; clock?: Clock }) {
+  constructor(options: { lan: ChargerApi; cadence?: Partial<CadenceSettings>; clock?: Clock; energy?: EnergyMeterOptions }) {
     this.lan = options.lan;
     this.clock = options.clock ?? systemClock;
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
+    this.energy = new EnergyMeter(options.energy);
+  }
+
+  /** Where the energy figures are kept, for a coordinator opened without one. */
+  useEnergyStore(store: EnergyStore): void {
+    this.energy.useStore(store);
   }
 
   /**
@@ -180,6 +189,7 @@ export class Coordinator {
     this.active.clear();
     this.setStatus({ state: 'closed' });
     this.listeners.clear();
+    this.energy.close();
     await this.lan.close();
   }
 
@@ -237,8 +247,8 @@ export class Coordinator {
       const reading = await this.lan.realtime(waiters.length ? 'user' : 'background');
       // An answer after close (the LAN client lets the request on the wire end) is not news.
       if (this.closed) return;
-      this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
-      waiters.forEach((w) => w.resolve(reading));
+      const full = this.accept(reading, new Set(waiters.flatMap((w) => (w.requester ? [w.requester] : []))));
+      waiters.forEach((w) => w.resolve(full));
     } catch (err) {
       if (this.closed) return;
       this.fail(err);
@@ -337,8 +347,9 @@ export class Coordinator {
     }
   }
 
-  /** A good reading: publish it, say online, and time the next poll from now. */
-  private accept(reading: Reading, skip?: ReadonlySet<Listener>): void {
+  /** A good reading: add the energy figures, publish it, say online, and time the next poll from now. */
+  private accept(raw: Reading, skip?: ReadonlySet<Listener>): Reading {
+    const reading: Reading = { ...raw, ...this.energy.observe(raw, this.clock.now()) };
     this.last = reading;
     this.failures = 0;
     const carConnected = isCarConnected(reading);
@@ -346,6 +357,7 @@ export class Coordinator {
     this.setStatus({ state: 'online', charging: isCharging(reading), carConnected, ...(power === undefined ? {} : { power }) });
     for (const l of [...this.listeners]) if (!skip?.has(l)) l.telemetry?.(reading);
     this.schedule(this.pollDelay()!);
+    return reading;
   }
 
   private fail(err: unknown): void {

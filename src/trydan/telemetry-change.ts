@@ -11,7 +11,7 @@ export const MEASURED_FIELDS = {
   power: { unit: 'W', fields: ['ChargePower', 'HousePower', 'FVPower', 'BatteryPower', 'GridPower'] },
   current: { unit: 'A', band: 0.5, fields: ['IntensityMeasure_L1', 'IntensityMeasure_L2', 'IntensityMeasure_L3'] },
   voltage: { unit: 'V', band: 5, fields: ['VoltageMeasure_L1', 'VoltageMeasure_L2', 'VoltageMeasure_L3'] },
-  energy: { unit: 'kWh', band: 0.1, fields: ['ChargeEnergy'] },
+  energy: { unit: 'kWh', band: 0.1, fields: ['ChargeEnergy', 'sessionEnergy', 'lifetimeEnergy'] },
   time: { unit: 's', band: 60, fields: ['ChargeTime'] },
 } as const;
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InvalidResponse } from './errors';
 import { endsEarly } from './json-complete';
 import { CHARGE_STATE, DYNAMIC_POWER_MODE, SLAVE_ERROR, labelOf } from './labels';
+import type { EnergyFigures } from './session-energy';
 
 /** Known /RealTimeData fields and their type; anything else passes through untouched. */
 export const TELEMETRY_FIELDS = {
@@ -52,7 +53,8 @@ type FieldTypes = typeof TELEMETRY_FIELDS;
 export type FullReading = {
   -readonly [K in keyof FieldTypes]: FieldTypes[K] extends 'number' ? number : string;
 };
-export type Reading = Partial<FullReading> & Record<string, unknown>;
+/** A reading; the coordinator adds the session and lifetime energy (session-energy.ts) to each. */
+export type Reading = Partial<FullReading> & Partial<EnergyFigures> & Record<string, unknown>;
 
 /** Numbers sometimes arrive as text ("7.2", "50%"); anything else is kept as received. */
 function toNumber(value: unknown): unknown {

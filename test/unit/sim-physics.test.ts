@@ -111,6 +111,19 @@ describe('sim physics', () => {
       assert.equal(s.ChargeTime, 60, 'resume starts the counters from zero again');
     });
 
+    it('resets ChargeEnergy on resume too, and on no other write', () => {
+      const { sim, advance } = simAt();
+      sim.set({ settings: { Paused: 1 } });
+      // As firmware that keeps the counter while paused would show it.
+      sim.set({ ChargeEnergy: 3.2 });
+      sim.set({ settings: { Intensity: 10 } });
+      assert.equal(sim.state.ChargeEnergy, 3.2, 'another write leaves the counter');
+      sim.set({ settings: { Paused: 0 } });
+      assert.equal(sim.state.ChargeEnergy, 0, 'resume restarts it');
+      advance(600_000);
+      assert.ok(sim.state.ChargeEnergy > 0);
+    });
+
     it('speeds up energy with timeScale', () => {
       const slow = simAt({ timeScale: 1 });
       const fast = simAt({ timeScale: 60 });
