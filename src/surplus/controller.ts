@@ -17,6 +17,8 @@ import { DipCost, DipHistory, MERGE_MS, actOnDipIn, rideCostW } from './dips';
 import { type ChargerView, type Command, CommandTracker } from './commands';
 import { type ReasonCode, type ReasonParams, type State, reasonText } from './reasons';
 import { roundAmps } from './rounding';
+import { Goal, type GoalView } from './goal';
+import type { PriceSlot } from './prices';
 import { DEFAULT_SETTINGS, type Mode, type SurplusSettings } from './settings';
 import { AsymmetricSmoother } from './smoothing';
 
@@ -33,6 +35,8 @@ export interface Sample {
   carW?: number;
   carConnected?: boolean;
   charger?: ChargerView;
+  /** The session's energy so far, kWh: summed across pauses, reset when the car is unplugged. */
+  sessionEnergyKwh?: number;
 }
 
 export interface Timers {
@@ -95,6 +99,8 @@ export interface Decision {
   spells: Spells;
   /** Seconds since the last grid reading (since start if none yet). */
   dataAge: number;
+  /** The goals: energy so far and left, the plan, the expected finish (goal.ts). */
+  goal: GoalView;
   /** What to write to the charger now, or null. */
   command: Command | null;
 }
@@ -150,6 +156,7 @@ interface Ctx {
   watched: boolean;
   restartWh: number;
   startWh: number;
+  goal?: GoalView;
 }
 
 export class SurplusController {
@@ -208,6 +215,9 @@ export class SurplusController {
   private pendingHigh: number | null = null;
   private batteryPriority = false;
   private batteryFeeds = false;
+  private readonly goal = new Goal();
+  /** The car charges at full power for a goal. */
+  private goalFull = false;
 
   /**
    * @param options.dryRun decide and report, but nothing reaches the charger (readings are
@@ -234,10 +244,17 @@ export class SurplusController {
    * New readings, and optionally a new mode or new settings arriving with them; returns the
    * one decision they lead to.
    */
-  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings } = {}): Decision {
+  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[] } = {}): Decision {
     if (change.settings) this.applySettings(change.settings, now);
     if (change.mode) this.applyMode(change.mode);
-    if (sample.carConnected !== undefined) this.carConnected = sample.carConnected;
+    if (change.prices) this.goal.setPrices(change.prices, now);
+    if (sample.carConnected !== undefined) {
+      if (sample.carConnected === false) this.goal.unplugged();
+      this.carConnected = sample.carConnected;
+    }
+    if (sample.sessionEnergyKwh !== undefined) this.goal.observeEnergy(sample.sessionEnergyKwh);
+    // The car's own full power, once it has had a minute to follow a full-power start.
+    if (sample.carW !== undefined && this.goalFull && now - this.changedAt > 60_000 && this.tracker.known('Intensity') === this.amps) this.goal.observeDraw(sample.carW);
     if (sample.charger) this.observeCharger(sample.charger, now);
     if (sample.carW !== undefined) {
       this.car = { value: sample.carW, at: now };
@@ -422,6 +439,8 @@ export class SurplusController {
       c.silent = true;
       return { state: 'locked', reason: 'locked' };
     }
+    const goal = this.goals(c);
+    if (goal) return goal;
     if (s.mode === 'fast') {
       this.setEnabled(true, c.now);
       this.clearTimers();
@@ -437,6 +456,33 @@ export class SurplusController {
     }
     if (this.waitForCharger && !this.tracker.seen) return { state: 'waitingForMeter', reason: 'waitingForCharger' };
     if (this.smoother.value === undefined) return { state: 'waitingForMeter', reason: 'waitingForMeter' };
+    return undefined;
+  }
+
+  /** The session's limit, minimum and target (goal.ts): full power, a pause, or the surplus decides. */
+  private goals(c: Ctx): Step | undefined {
+    const s = this.s;
+    const phases = s.phaseSwitching ? 3 : s.phases;
+    const g = this.goal.decide(c.now, s, s.mode, c.lim.max * phases * s.voltage);
+    c.goal = g.view;
+    c.p.energyKwh = g.view.energyKwh ?? 0;
+    c.p.goalKwh = (g.reason === 'limitReached' ? g.view.limitKwh : g.reason === 'goalMinimum' ? g.view.minimumKwh : g.view.targetKwh) ?? 0;
+    if (g.view.deadline !== null) c.p.deadline = g.view.deadline;
+    if (g.action === 'pause') {
+      this.goalFull = false;
+      return this.paused(c, 'done', g.reason!);
+    }
+    if (g.action === 'full') {
+      this.goalFull = true;
+      this.setEnabled(true, c.now);
+      this.clearTimers();
+      this.amps = c.lim.max;
+      c.wantPhases = phases;
+      return { state: 'charging', reason: g.reason! };
+    }
+    // A planned stretch has ended: without sun the car pauses at once, not after the stop delay.
+    if (this.goalFull) this.stopAtOnce = this.enabled === true;
+    this.goalFull = false;
     return undefined;
   }
 
@@ -771,6 +817,7 @@ export class SurplusController {
         restartWh: c.restartWh,
       },
       dataAge: (c.now - (this.grid?.at ?? this.startedAt)) / 1000,
+      goal: c.goal ?? this.goal.view(c.now, this.s),
       command,
     };
   }
