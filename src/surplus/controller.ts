@@ -129,6 +129,9 @@ const SUN_COVER = 0.985;
 /** A rise must clear the next amp by this much before the current goes up. */
 const HYSTERESIS_A = 0.25;
 
+/** The goal plans as late as still safe while the surplus averaged over this carries the car. */
+const SUN_AVG_MS = 15 * 60_000;
+
 const NO_TIMERS: Timers = { startIn: null, stopIn: null, minChargeLeft: null, minPauseLeft: null, phaseSwitchIn: null, settleLeft: null, nextWriteIn: null };
 
 /** What one step of a decision concluded. */
@@ -216,6 +219,8 @@ export class SurplusController {
   private batteryPriority = false;
   private batteryFeeds = false;
   private readonly goal = new Goal();
+  /** The surplus over the last quarter hour or so: whether the sun carries the car, for the goal's plan. */
+  private readonly sunAvg = new AsymmetricSmoother(SUN_AVG_MS, SUN_AVG_MS);
   /** The car charges at full power for a goal. */
   private goalFull = false;
 
@@ -313,6 +318,7 @@ export class SurplusController {
     }
     this.pendingHigh = null;
     this.raw = available(carW);
+    this.sunAvg.push(this.raw, now);
     this.smoother.push(this.raw, now);
     this.quick.push(this.raw, now);
   }
@@ -463,7 +469,8 @@ export class SurplusController {
   private goals(c: Ctx): Step | undefined {
     const s = this.s;
     const phases = s.phaseSwitching ? 3 : s.phases;
-    const g = this.goal.decide(c.now, s, s.mode, c.lim.max * phases * s.voltage);
+    const sunny = (this.sunAvg.value ?? 0) >= this.minW(c, s.phaseSwitching ? 1 : s.phases) * SUN_COVER;
+    const g = this.goal.decide(c.now, s, s.mode, c.lim.max * phases * s.voltage, sunny);
     c.goal = g.view;
     c.p.energyKwh = g.view.energyKwh ?? 0;
     c.p.goalKwh = (g.reason === 'limitReached' ? g.view.limitKwh : g.reason === 'goalMinimum' ? g.view.minimumKwh : g.view.targetKwh) ?? 0;

@@ -90,7 +90,13 @@ export class Goal {
     };
   }
 
-  decide(now: number, s: Readonly<SurplusSettings>, mode: Mode, fullW: number): GoalDecision {
+  /**
+   * @param fullW the car's full power by the settings, W.
+   * @param sunny the sun carries the car (its surplus, averaged over a quarter hour): grid
+   *   time is then reserved as late as still safe, whatever the prices, so the sun has every
+   *   chance to shrink it first; in the dark, in the cheapest hours.
+   */
+  decide(now: number, s: Readonly<SurplusSettings>, mode: Mode, fullW: number, sunny = false): GoalDecision {
     this.prices = this.prices.filter((p) => p.end > now);
     const energy = this.energyKwh ?? null;
     const view = this.view(now, s);
@@ -113,13 +119,13 @@ export class Goal {
       return { action: 'pause', reason: 'goalReached', view: { ...view, state: 'reached', leftKwh: 0, expectedFinish: now } };
     }
     const powerW = Math.min(fullW, this.drawW ?? fullW);
-    const plan = planGoal({ now, deadline: this.deadline, leftWh: leftKwh * 1000, powerW, marginPct: s.goalMargin, prices: this.prices });
+    const plan = planGoal({ now, deadline: this.deadline, leftWh: leftKwh * 1000, powerW, marginPct: s.goalMargin, prices: sunny ? [] : this.prices });
     const planned: GoalView = { ...view, leftKwh, expectedFinish: plan.expectedFinish, feasible: plan.feasible, powerW, slots: plan.pieces };
     if (now >= this.deadline) return { action: 'full', reason: 'goalLate', view: { ...planned, state: 'late' } };
     if (this.until !== undefined && now >= this.until) this.until = undefined;
     if (this.until === undefined && plan.chargeNow) this.until = plan.nowUntil ?? this.deadline;
     if (this.until === undefined) return { action: null, view: { ...planned, state: 'planned' } };
-    const priced = this.prices.some((p) => p.start <= now && now < p.end);
+    const priced = !sunny && this.prices.some((p) => p.start <= now && now < p.end);
     return { action: 'full', reason: priced ? 'goalCheap' : 'goalLatest', view: { ...planned, state: 'charging' } };
   }
 }
