@@ -32,9 +32,11 @@ function runOne(entry, days) {
   const figures = (m) => ({
     ...m,
     // The charger counts to 10 Wh: within that the target is in.
-    met: m.carWh >= targetWh - 10,
+    met: m.reachedAtS !== null,
     pvShare: m.carWh > 0 ? m.pvWh / m.carWh : 1,
-    pvOfGoal: Math.min(m.pvWh, targetWh) / targetWh,
+    // The sun's share of the goal: PV in the first targetWh of the session (all of it when
+    // the target was not reached), of the target.
+    pvOfGoal: (m.pvAtTargetWh ?? m.pvWh) / targetWh,
   });
   return {
     ...entry,

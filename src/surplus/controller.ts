@@ -129,8 +129,10 @@ const SUN_COVER = 0.985;
 /** A rise must clear the next amp by this much before the current goes up. */
 const HYSTERESIS_A = 0.25;
 
-/** The goal plans as late as still safe while the surplus averaged over this carries the car. */
+/** The goal plans as late as still safe while the surplus averaged over this carries one phase's minimum... */
 const SUN_AVG_MS = 15 * 60_000;
+/** ...or did so this recently: between clouds the sun may still deliver before the deadline. */
+const SUN_MEMORY_MS = 2 * 3_600_000;
 
 const NO_TIMERS: Timers = { startIn: null, stopIn: null, minChargeLeft: null, minPauseLeft: null, phaseSwitchIn: null, settleLeft: null, nextWriteIn: null };
 
@@ -221,6 +223,7 @@ export class SurplusController {
   private readonly goal = new Goal();
   /** The surplus over the last quarter hour or so: whether the sun carries the car, for the goal's plan. */
   private readonly sunAvg = new AsymmetricSmoother(SUN_AVG_MS, SUN_AVG_MS);
+  private sunSeenAt = -Infinity;
   /** The car charges at full power for a goal. */
   private goalFull = false;
 
@@ -469,7 +472,9 @@ export class SurplusController {
   private goals(c: Ctx): Step | undefined {
     const s = this.s;
     const phases = s.phaseSwitching ? 3 : s.phases;
-    const sunny = (this.sunAvg.value ?? 0) >= this.minW(c, s.phaseSwitching ? 1 : s.phases) * SUN_COVER;
+    // The sun as one phase's minimum: a three-phase car gets the sun in its stronger spells.
+    if ((this.sunAvg.value ?? 0) >= this.minW(c, 1) * SUN_COVER) this.sunSeenAt = c.now;
+    const sunny = c.now - this.sunSeenAt <= SUN_MEMORY_MS;
     const g = this.goal.decide(c.now, s, s.mode, c.lim.max * phases * s.voltage, sunny);
     c.goal = g.view;
     c.p.energyKwh = g.view.energyKwh ?? 0;
