@@ -7,7 +7,9 @@
 // whole energy left, as if no more sun came (conservative: the target is met on a dark day).
 // With prices, the cheapest stretches are reserved; without, the latest ones ("as late as
 // still safe"), which leaves the sun the most time to shrink the plan first. Time without a
-// known price counts as dearer than any priced slot, and is taken latest first too.
+// known price counts as dearer than any priced slot, and is taken latest first too. While the
+// sun is about, the controller plans without prices (goal.ts): bench/goals showed cheap midday
+// hours at full power take from the grid what the afternoon's sun would have given.
 
 import type { PriceSlot } from './prices';
 
