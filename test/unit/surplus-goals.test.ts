@@ -112,8 +112,8 @@ describe('goal settings and messages', () => {
   });
 });
 
-/** No sun at all; the car follows every command at once; the session energy counted. */
-function night(settings: Partial<SurplusSettings>) {
+/** No sun (or `pvW` of it, from `sunFrom` s on); the car follows every command at once; the session energy counted. */
+function night(settings: Partial<SurplusSettings>, pvW = 0, sunFrom = 0) {
   const c = new SurplusController({ ...EVCC_TIMERS, ...settings }, { now: T0 });
   const charger = { Paused: 1, Intensity: 6, PauseDynamic: 1, ChargeMode: 0 };
   let now = T0;
@@ -124,7 +124,8 @@ function night(settings: Partial<SurplusSettings>) {
       now += 1000;
       const carW = charger.Paused === 0 ? charger.Intensity * 230 : 0;
       kwh += carW / 3_600_000;
-      const d = c.update({ gridW: 300 + carW, carW, sessionEnergyKwh: kwh, carConnected: true, charger: { ...charger } }, now, i === 0 ? change : {});
+      const sun = (now - T0) / 1000 >= sunFrom ? pvW : 0;
+      const d = c.update({ gridW: 300 + carW - sun, carW, sessionEnergyKwh: kwh, carConnected: true, charger: { ...charger } }, now, i === 0 ? change : {});
       if (d.command) Object.assign(charger, d.command);
       decisions.push(d);
     }
@@ -171,6 +172,21 @@ describe('goals in the controller', () => {
     assert.ok(charging.every((x) => x.reason === 'goalCheap'));
     assert.ok(s.kwh() >= 3);
     assert.equal(s.decisions.at(-1)!.reason, 'goalReached');
+  });
+
+  it('while the sun is about, keeps grid time as late as still safe, whatever the prices', () => {
+    const prices = [0.1, 0.3, 0.3, 0.3, 0.3, 0.3].map((price, i) => ({ start: T0 + i * H, end: T0 + (i + 1) * H, price }));
+    // 2.3 kW of sun: 8 A from the surplus; the cheap first hour is not taken from the grid.
+    const sunny = night({ targetEnergy: 6, targetTime: hhmm(T0 + 6 * H) }, 2300);
+    sunny.run(3600, { prices });
+    const first = sunny.decisions.filter((d) => d.time <= T0 + H);
+    assert.ok(first.every((d) => !d.reason.startsWith('goal')), 'no grid charging in the cheap hour');
+    assert.ok(first.at(-1)!.setpoint >= 8 && first.at(-1)!.setpoint < 16, 'charging from the sun');
+    assert.equal(first.at(-1)!.goal.slots.at(-1)!.end, T0 + 6 * H, 'grid time reserved at the end');
+    // The same in the dark: the cheap hour first.
+    const dark = night({ targetEnergy: 6, targetTime: hhmm(T0 + 6 * H) }, 2300, 6 * 3600);
+    dark.run(3600, { prices });
+    assert.ok(dark.decisions.some((d) => d.reason === 'goalCheap' && d.setpoint === 16));
   });
 
   it('charges the minimum energy at once, then leaves it to the sun', () => {
