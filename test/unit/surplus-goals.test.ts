@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_METER, type Decision, SurplusController, type SurplusSettings, nextTime, parsePrices, planGoal, readMessage, reportOf, settingsFrom } from '../../src/surplus';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_METER, type Decision, SurplusController, type SurplusSettings, nextTime, parsePrices, planGoal, readMessage, reportOf, settingsFrom, statusOf } from '../../src/surplus';
 import { InvalidInput } from '../../src/trydan/errors';
 import { EVCC_TIMERS, T0 } from './surplus-site';
 
@@ -156,6 +158,11 @@ describe('goals in the controller', () => {
     assert.match(reached.reasonText, /goal reached: 5 kWh of 5 kWh in/);
     const starts = s.decisions.filter((x) => x.command?.Paused === 0).length;
     assert.equal(starts, 1, 'one start: the plan does not stop and start as it shifts');
+    const catalogue = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../nodes/locales/en-US/v2c-surplus.json'), 'utf8')) as { 'v2c-surplus': { status: Record<string, string> } };
+    const status = statusOf(reached, false);
+    assert.deepEqual([status.key, status.params.kwh], ['goalReached', 5]);
+    assert.equal(statusOf(started, false).key, 'goal');
+    for (const key of ['goal', 'goalReached', 'limitReached']) assert.equal(typeof catalogue['v2c-surplus'].status[key], 'string', key);
     const report = reportOf(reached, false);
     assert.equal(report.goal.state, 'reached');
     assert.equal(report.goal.deadline, new Date(T0 + 4 * H).toISOString());
