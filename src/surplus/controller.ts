@@ -260,7 +260,8 @@ export class SurplusController {
       if (sample.carConnected === false) this.goal.unplugged();
       this.carConnected = sample.carConnected;
     }
-    if (sample.sessionEnergyKwh !== undefined) this.goal.observeEnergy(sample.sessionEnergyKwh);
+    // Unplugged, the counter still shows the last session's energy: the next session starts at 0.
+    if (sample.sessionEnergyKwh !== undefined && this.carConnected !== false) this.goal.observeEnergy(sample.sessionEnergyKwh);
     // The car's own full power, once it has had a minute to follow a full-power start.
     if (sample.carW !== undefined && this.goalFull && now - this.changedAt > 60_000 && this.tracker.known('Intensity') === this.amps) this.goal.observeDraw(sample.carW);
     if (sample.charger) this.observeCharger(sample.charger, now);

@@ -45,6 +45,9 @@ export interface GoalDecision {
 
 export class Goal {
   private energyKwh: number | undefined;
+  /** The counter's last reading, and what it had counted before it restarted, kWh. */
+  private lastReading: number | undefined;
+  private offsetKwh = 0;
   private deadline: number | undefined;
   /** The goal the deadline was pinned for: a new goal pins a new one. */
   private pinnedFor: string | undefined;
@@ -54,8 +57,16 @@ export class Goal {
   private drawW: number | undefined;
   private prices: PriceSlot[] = [];
 
+  /**
+   * The session's energy as the charger reports it. A fall while the car stays plugged in is
+   * a counter that restarted (the charger's ChargeEnergy does at every pause, so the pause at
+   * a target would otherwise start the goal over): what was counted before is kept.
+   */
   observeEnergy(kwh: number): void {
-    if (Number.isFinite(kwh) && kwh >= 0) this.energyKwh = kwh;
+    if (!Number.isFinite(kwh) || kwh < 0) return;
+    if (this.lastReading !== undefined && kwh < this.lastReading) this.offsetKwh += this.lastReading;
+    this.lastReading = kwh;
+    this.energyKwh = this.offsetKwh + kwh;
   }
 
   observeDraw(w: number): void {
@@ -64,7 +75,8 @@ export class Goal {
 
   /** The car was unplugged: the next session starts afresh. */
   unplugged(): void {
-    this.energyKwh = this.deadline = this.pinnedFor = this.until = this.drawW = undefined;
+    this.energyKwh = this.lastReading = this.deadline = this.pinnedFor = this.until = this.drawW = undefined;
+    this.offsetKwh = 0;
   }
 
   setPrices(slots: readonly PriceSlot[], now: number): void {

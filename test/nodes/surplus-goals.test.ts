@@ -86,6 +86,11 @@ describe('v2c-surplus goals through the runtime', function () {
     assert.match(err.error!.message, /prices\[0\]: start "tonight" is not a time/);
     await sleep(200);
     assert.equal(decisions.filter((d) => d._msgid === 'bad').length, 0);
+    // The charger's ChargeEnergy restarted with the pause: the goal stays reached, no new start.
+    await sleep(3_000);
     assert.equal(sim.state.Paused, 1);
+    assert.equal(sim.writes.filter((w) => w.accepted && w.keyword === 'Paused' && w.value === 0).length, 1);
+    assert.equal(decisions.at(-1)!.payload.reason, 'goalReached');
+    assert.ok(decisions.at(-1)!.payload.goal.energyKwh! >= 1);
   });
 });

@@ -214,6 +214,22 @@ describe('goals in the controller', () => {
     assert.match(s.decisions.at(-1)!.reasonText, /session limit reached: 2 kWh of 2 kWh/);
   });
 
+  it('keeps the energy counted when the charger\'s counter restarts at a pause, until the car is unplugged', () => {
+    const c = new SurplusController({ ...EVCC_TIMERS, sessionLimit: 2 }, { now: T0 });
+    const at = (s: number, kwh: number, extra = {}) => c.update({ gridW: 300, sessionEnergyKwh: kwh, carConnected: true, ...extra }, T0 + s * 1000);
+    at(1, 1.5);
+    assert.equal(at(2, 2).reason, 'limitReached');
+    // ChargeEnergy restarts with the pause: the session still has its 2 kWh.
+    const after = at(3, 0);
+    assert.equal(after.reason, 'limitReached');
+    assert.equal(after.goal.energyKwh, 2);
+    assert.equal(at(4, 0.3).goal.energyKwh, 2.3);
+    at(5, 0.3, { carConnected: false });
+    const next = at(6, 0);
+    assert.equal(next.goal.energyKwh, 0, 'a new session after the unplug');
+    assert.notEqual(next.reason, 'limitReached');
+  });
+
   it('says when it cannot know the session energy, and leaves the sun to decide', () => {
     const c = new SurplusController({ ...EVCC_TIMERS, targetEnergy: 5, targetTime: '07:00' }, { now: T0 });
     const d = c.update({ gridW: 300 }, T0 + 1000);
