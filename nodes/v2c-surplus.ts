@@ -158,7 +158,7 @@ export = function (RED: NodeAPI): void {
         if (next && next.staleTimeout !== controller.settings.staleTimeout) grid = new GridAssembler(meter.gridFormat, next.staleTimeout * 1000);
         const gridW = grid.add(parsed.parts, t);
         const sample = gridW === undefined ? parsed.sample : { ...parsed.sample, gridW };
-        const decision = controller.update(sample, t, { ...(parsed.mode ? { mode: parsed.mode } : {}), ...(next ? { settings: next } : {}) });
+        const decision = controller.update(sample, t, { ...(parsed.mode ? { mode: parsed.mode } : {}), ...(next ? { settings: next } : {}), ...(parsed.prices ? { prices: parsed.prices } : {}) });
         failure = undefined;
         emit(decision, send as Send, msg);
         done();

@@ -17,6 +17,8 @@ import { DipCost, DipHistory, MERGE_MS, actOnDipIn, rideCostW } from './dips';
 import { type ChargerView, type Command, CommandTracker } from './commands';
 import { type ReasonCode, type ReasonParams, type State, reasonText } from './reasons';
 import { roundAmps } from './rounding';
+import { Goal, type GoalView } from './goal';
+import type { PriceSlot } from './prices';
 import { DEFAULT_SETTINGS, type Mode, type SurplusSettings } from './settings';
 import { AsymmetricSmoother } from './smoothing';
 
@@ -33,6 +35,8 @@ export interface Sample {
   carW?: number;
   carConnected?: boolean;
   charger?: ChargerView;
+  /** The session's energy so far, kWh: summed across pauses, reset when the car is unplugged. */
+  sessionEnergyKwh?: number;
 }
 
 export interface Timers {
@@ -95,6 +99,8 @@ export interface Decision {
   spells: Spells;
   /** Seconds since the last grid reading (since start if none yet). */
   dataAge: number;
+  /** The goals: energy so far and left, the plan, the expected finish (goal.ts). */
+  goal: GoalView;
   /** What to write to the charger now, or null. */
   command: Command | null;
 }
@@ -123,6 +129,11 @@ const SUN_COVER = 0.985;
 /** A rise must clear the next amp by this much before the current goes up. */
 const HYSTERESIS_A = 0.25;
 
+/** The goal plans as late as still safe while the surplus averaged over this carries one phase's minimum... */
+const SUN_AVG_MS = 15 * 60_000;
+/** ...or did so this recently: between clouds the sun may still deliver before the deadline. */
+const SUN_MEMORY_MS = 2 * 3_600_000;
+
 const NO_TIMERS: Timers = { startIn: null, stopIn: null, minChargeLeft: null, minPauseLeft: null, phaseSwitchIn: null, settleLeft: null, nextWriteIn: null };
 
 /** What one step of a decision concluded. */
@@ -150,6 +161,7 @@ interface Ctx {
   watched: boolean;
   restartWh: number;
   startWh: number;
+  goal?: GoalView;
 }
 
 export class SurplusController {
@@ -208,6 +220,12 @@ export class SurplusController {
   private pendingHigh: number | null = null;
   private batteryPriority = false;
   private batteryFeeds = false;
+  private readonly goal = new Goal();
+  /** The surplus over the last quarter hour or so: whether the sun carries the car, for the goal's plan. */
+  private readonly sunAvg = new AsymmetricSmoother(SUN_AVG_MS, SUN_AVG_MS);
+  private sunSeenAt = -Infinity;
+  /** The car charges at full power for a goal. */
+  private goalFull = false;
 
   /**
    * @param options.dryRun decide and report, but nothing reaches the charger (readings are
@@ -234,10 +252,18 @@ export class SurplusController {
    * New readings, and optionally a new mode or new settings arriving with them; returns the
    * one decision they lead to.
    */
-  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings } = {}): Decision {
+  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[] } = {}): Decision {
     if (change.settings) this.applySettings(change.settings, now);
     if (change.mode) this.applyMode(change.mode);
-    if (sample.carConnected !== undefined) this.carConnected = sample.carConnected;
+    if (change.prices) this.goal.setPrices(change.prices, now);
+    if (sample.carConnected !== undefined) {
+      if (sample.carConnected === false) this.goal.unplugged();
+      this.carConnected = sample.carConnected;
+    }
+    // Unplugged, the counter still shows the last session's energy: the next session starts at 0.
+    if (sample.sessionEnergyKwh !== undefined && this.carConnected !== false) this.goal.observeEnergy(sample.sessionEnergyKwh);
+    // The car's own full power, once it has had a minute to follow a full-power start.
+    if (sample.carW !== undefined && this.goalFull && now - this.changedAt > 60_000 && this.tracker.known('Intensity') === this.amps) this.goal.observeDraw(sample.carW);
     if (sample.charger) this.observeCharger(sample.charger, now);
     if (sample.carW !== undefined) {
       this.car = { value: sample.carW, at: now };
@@ -296,6 +322,7 @@ export class SurplusController {
     }
     this.pendingHigh = null;
     this.raw = available(carW);
+    this.sunAvg.push(this.raw, now);
     this.smoother.push(this.raw, now);
     this.quick.push(this.raw, now);
   }
@@ -422,6 +449,8 @@ export class SurplusController {
       c.silent = true;
       return { state: 'locked', reason: 'locked' };
     }
+    const goal = this.goals(c);
+    if (goal) return goal;
     if (s.mode === 'fast') {
       this.setEnabled(true, c.now);
       this.clearTimers();
@@ -437,6 +466,36 @@ export class SurplusController {
     }
     if (this.waitForCharger && !this.tracker.seen) return { state: 'waitingForMeter', reason: 'waitingForCharger' };
     if (this.smoother.value === undefined) return { state: 'waitingForMeter', reason: 'waitingForMeter' };
+    return undefined;
+  }
+
+  /** The session's limit, minimum and target (goal.ts): full power, a pause, or the surplus decides. */
+  private goals(c: Ctx): Step | undefined {
+    const s = this.s;
+    const phases = s.phaseSwitching ? 3 : s.phases;
+    // The sun as one phase's minimum: a three-phase car gets the sun in its stronger spells.
+    if ((this.sunAvg.value ?? 0) >= this.minW(c, 1) * SUN_COVER) this.sunSeenAt = c.now;
+    const sunny = c.now - this.sunSeenAt <= SUN_MEMORY_MS;
+    const g = this.goal.decide(c.now, s, s.mode, c.lim.max * phases * s.voltage, sunny);
+    c.goal = g.view;
+    c.p.energyKwh = g.view.energyKwh ?? 0;
+    c.p.goalKwh = (g.reason === 'limitReached' ? g.view.limitKwh : g.reason === 'goalMinimum' ? g.view.minimumKwh : g.view.targetKwh) ?? 0;
+    if (g.view.deadline !== null) c.p.deadline = g.view.deadline;
+    if (g.action === 'pause') {
+      this.goalFull = false;
+      return this.paused(c, 'done', g.reason!);
+    }
+    if (g.action === 'full') {
+      this.goalFull = true;
+      this.setEnabled(true, c.now);
+      this.clearTimers();
+      this.amps = c.lim.max;
+      c.wantPhases = phases;
+      return { state: 'charging', reason: g.reason! };
+    }
+    // A planned stretch has ended: without sun the car pauses at once, not after the stop delay.
+    if (this.goalFull) this.stopAtOnce = this.enabled === true;
+    this.goalFull = false;
     return undefined;
   }
 
@@ -771,6 +830,7 @@ export class SurplusController {
         restartWh: c.restartWh,
       },
       dataAge: (c.now - (this.grid?.at ?? this.startedAt)) / 1000,
+      goal: c.goal ?? this.goal.view(c.now, this.s),
       command,
     };
   }

@@ -4,10 +4,13 @@ export { availablePower, type Available, type PowerSnapshot } from './available'
 export { GRID_SOURCES, sampleOf, type GridSource } from './charger-sample';
 export { CONTROL_KEYWORDS, CommandTracker, type ChargerView, type Command, type ControlKeyword } from './commands';
 export { SETTLE_MS, SurplusController, type Decision, type Sample, type Spells, type Timers } from './controller';
+export { Goal, type GoalDecision, type GoalState, type GoalView } from './goal';
+export { nextTime, planGoal, type Piece, type Plan, type PlanInput } from './goal-plan';
+export { MAX_SLOTS, mergePrices, parsePrices, type PriceSlot } from './prices';
 export { DipCost, DipHistory, MERGE_MS, MIN_DIPS, SUN_WEIGHT, actOnDipIn, pauseBeatsBridging, rideCostW } from './dips';
 export { DEFAULT_METER, GRID_FORMATS, POWER_UNITS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
 export { REASONS, clock, reasonText, type ReasonCode, type ReasonParams, type State } from './reasons';
-export { reportOf, statusOf, type Report, type StatusKey } from './report';
+export { reportOf, statusOf, type GoalReport, type Report, type StatusKey } from './report';
 export { roundAmps, roundUpShare } from './rounding';
 export {
   DEFAULT_SETTINGS,
@@ -16,6 +19,7 @@ export {
   ROUNDINGS,
   SETTINGS,
   STALE_ACTIONS,
+  TIME_OF_DAY,
   parseMode,
   settingsFrom,
   toNumber,

@@ -7,6 +7,8 @@ import { InvalidInput } from '../trydan/errors';
 import { own } from '../trydan/own';
 import { shown } from '../trydan/show';
 import type { Sample } from './controller';
+import { goalSettings } from './goal-input';
+import { type PriceSlot, parsePrices } from './prices';
 import { type Mode, parseMode, toNumber } from './settings';
 
 export const GRID_FORMATS = ['signed', 'importExport', 'phases'] as const;
@@ -31,7 +33,7 @@ export const DEFAULT_METER: Readonly<MeterOptions> = { gridFormat: 'signed', uni
 export type GridPart = 'grid' | 'import' | 'export' | 'L1' | 'L2' | 'L3';
 
 /** Input names a message may carry, by topic or as payload keys (any case). */
-const NAMES: Record<string, GridPart | 'pv' | 'battery' | 'soc' | 'carPower' | 'mode'> = {
+const NAMES: Record<string, GridPart | 'pv' | 'battery' | 'soc' | 'carPower' | 'mode' | 'goal' | 'prices'> = {
   grid: 'grid',
   gridpower: 'grid',
   import: 'import',
@@ -51,6 +53,8 @@ const NAMES: Record<string, GridPart | 'pv' | 'battery' | 'soc' | 'carPower' | '
   soc: 'soc',
   carpower: 'carPower',
   mode: 'mode',
+  goal: 'goal',
+  prices: 'prices',
 };
 
 /** The name a topic stands for: the whole topic or its last path segment ("home/meter/L1"). */
@@ -64,8 +68,10 @@ export interface MeterMessage {
   parts: Partial<Record<GridPart, number>>;
   sample: Omit<Sample, 'gridW' | 'charger' | 'carConnected'>;
   mode?: Mode;
-  /** msg.settings, passed on as given (validated by settingsFrom). */
+  /** msg.settings and a goal's settings, passed on as given (validated by settingsFrom). */
   settings?: Record<string, unknown>;
+  /** A price series (msg.topic "prices"), validated. */
+  prices?: PriceSlot[];
 }
 
 const FORMAT_PARTS: Record<GridFormat, readonly GridPart[]> = {
@@ -79,18 +85,21 @@ const FORMAT_PARTS: Record<GridFormat, readonly GridPart[]> = {
  * name in msg.topic); an object payload may hold several inputs; msg.mode / msg.settings
  * change the controller. Throws InvalidInput naming every problem; nothing is half-applied.
  */
-export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: unknown; settings?: unknown }, options: MeterOptions): MeterMessage {
+export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: unknown; settings?: unknown; goal?: unknown }, options: MeterOptions): MeterMessage {
   const problems: string[] = [];
   const out: MeterMessage = { parts: {}, sample: {} };
   const scale = options.unit === 'kW' ? 1000 : 1;
   const allowed = FORMAT_PARTS[options.gridFormat];
 
   const take = (name: (typeof NAMES)[string], raw: unknown, label: string): void => {
-    if (name === 'mode') {
+    if (name === 'mode' || name === 'goal' || name === 'prices') {
       try {
-        out.mode = parseMode(raw);
+        if (name === 'mode') out.mode = parseMode(raw);
+        else if (name === 'prices') out.prices = parsePrices(raw);
+        else out.settings = { ...out.settings, ...goalSettings(raw, label) };
       } catch (err) {
-        problems.push(...(err as InvalidInput).problems);
+        if (!(err instanceof InvalidInput)) throw err;
+        problems.push(...err.problems);
       }
       return;
     }
@@ -117,13 +126,16 @@ export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: un
 
   if (msg.mode !== undefined) take('mode', msg.mode, 'msg.mode');
   if (msg.settings !== undefined) {
-    if (msg.settings !== null && typeof msg.settings === 'object' && !Array.isArray(msg.settings)) out.settings = msg.settings as Record<string, unknown>;
+    if (msg.settings !== null && typeof msg.settings === 'object' && !Array.isArray(msg.settings)) out.settings = { ...(msg.settings as Record<string, unknown>) };
     else problems.push('msg.settings must be an object of settings, e.g. {"maxCurrent": 10}');
   }
+  if (msg.goal !== undefined) take('goal', msg.goal, 'msg.goal');
 
   const { payload, topic } = msg;
   const topicName = nameOf(topic);
-  if (Array.isArray(payload)) {
+  if (topicName === 'goal' || topicName === 'prices') {
+    take(topicName, payload, `msg.payload (${String(topic)})`);
+  } else if (Array.isArray(payload)) {
     if (options.gridFormat !== 'phases' || payload.length !== 3) problems.push('msg.payload is an array: only three phases [L1, L2, L3] may come as one, with the grid format "three phases"');
     else payload.forEach((v, i) => take(`L${i + 1}` as GridPart, v, `msg.payload[${i}]`));
   } else if (payload !== null && typeof payload === 'object') {
@@ -138,7 +150,7 @@ export function readMessage(msg: { topic?: unknown; payload?: unknown; mode?: un
     if (known === 0) problems.push(`msg.payload has none of the inputs ${Object.keys(NAMES).filter((n) => !n.startsWith('grid') || n === 'grid').join(', ')}`);
   } else if (topicName === 'mode') {
     take('mode', payload, 'msg.payload');
-  } else if (topicName || (msg.mode === undefined && msg.settings === undefined)) {
+  } else if (topicName || (msg.mode === undefined && msg.settings === undefined && msg.goal === undefined)) {
     // A bare value: its topic names it; without a known topic it is the grid itself. Beside
     // msg.mode or msg.settings an unnamed payload (an inject's timestamp) is not a reading.
     const name = topicName ?? (options.gridFormat === 'signed' ? 'grid' : undefined);

@@ -3,7 +3,7 @@
 
 import type { StaleAction } from './settings';
 
-export type State = 'off' | 'noCar' | 'waitingForMeter' | 'waiting' | 'starting' | 'charging' | 'stopping' | 'phaseSwitch' | 'stale' | 'locked';
+export type State = 'off' | 'noCar' | 'waitingForMeter' | 'waiting' | 'starting' | 'charging' | 'stopping' | 'phaseSwitch' | 'stale' | 'locked' | 'done';
 
 export interface ReasonParams {
   /** Smoothed surplus the car could use, W. */
@@ -17,10 +17,22 @@ export interface ReasonParams {
   staleAction?: StaleAction;
   /** Energy in play, Wh. */
   energyWh?: number;
+  /** The session's energy so far, kWh. */
+  energyKwh?: number;
+  /** The goal's energy (target, minimum or limit), kWh. */
+  goalKwh?: number;
+  /** The goal's deadline, epoch ms. */
+  deadline?: number;
 }
 
 const w = (p: ReasonParams, key: 'surplusW' | 'neededW') => `${Math.round(p[key] ?? 0)} W`;
 const t = (p: ReasonParams) => clock(p.seconds ?? 0);
+const kwh = (v: number | undefined) => `${(Math.round((v ?? 0) * 100) / 100).toString()} kWh`;
+const hhmm = (ms: number | undefined) => {
+  const d = new Date(ms ?? 0);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+const goal = (p: ReasonParams) => `goal ${kwh(p.goalKwh)} by ${hhmm(p.deadline)}: ${kwh(p.energyKwh)} in`;
 const STALE_TEXT: Record<StaleAction, string> = {
   hold: 'holding, at most the minimum current',
   minimum: 'charging at the minimum current',
@@ -51,6 +63,12 @@ export const REASONS = {
   stale: (p: ReasonParams) => `no grid reading for ${t(p)}: ${STALE_TEXT[p.staleAction ?? 'hold']}`,
   phaseUp: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} carries 3 phases: switch in ${t(p)}`,
   phaseDown: (p: ReasonParams) => `surplus ${w(p, 'surplusW')} too low for 3 phases: switch to 1 in ${t(p)}`,
+  goalMinimum: (p: ReasonParams) => `minimum energy: ${kwh(p.energyKwh)} of ${kwh(p.goalKwh)} in, charging ${p.amps} A, sun or not`,
+  goalCheap: (p: ReasonParams) => `${goal(p)}, charging ${p.amps} A in a cheap slot the plan reserved`,
+  goalLatest: (p: ReasonParams) => `${goal(p)}, charging ${p.amps} A: later would be too late`,
+  goalLate: (p: ReasonParams) => `${goal(p)}, the deadline has passed: charging ${p.amps} A until it is in`,
+  goalReached: (p: ReasonParams) => `goal reached: ${kwh(p.energyKwh)} of ${kwh(p.goalKwh)} in, paused for this session`,
+  limitReached: (p: ReasonParams) => `session limit reached: ${kwh(p.energyKwh)} of ${kwh(p.goalKwh)}, paused`,
   phaseSwitch: (p: ReasonParams) => `switching to ${p.phases} phase${p.phases === 1 ? '' : 's'}: resume in ${t(p)}`,
 } as const;
 

@@ -2,11 +2,20 @@
 // command and whether it went out) and the few words of the node status, as catalogue keys.
 
 import type { Decision, Timers } from './controller';
+import type { GoalView } from './goal';
 import { clock } from './reasons';
 
-export interface Report extends Omit<Decision, 'timers' | 'surplus'> {
+/** The goals for people: times as ISO text, energy in kWh to the 10 Wh. */
+export interface GoalReport extends Omit<GoalView, 'deadline' | 'expectedFinish' | 'slots'> {
+  deadline: string | null;
+  expectedFinish: string | null;
+  slots: { start: string; end: string; price: number | null }[];
+}
+
+export interface Report extends Omit<Decision, 'timers' | 'surplus' | 'goal'> {
   surplus: Decision['surplus'];
   timers: Timers;
+  goal: GoalReport;
   /** The command went to output 1 (false in a dry run or when there was none). */
   sent: boolean;
   dryRun: boolean;
@@ -14,6 +23,20 @@ export interface Report extends Omit<Decision, 'timers' | 'surplus'> {
 
 const watts = (w: number | null) => (w === null ? null : Math.round(w));
 const seconds = (s: number | null) => (s === null ? null : Math.ceil(s));
+const kwh = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function goalOf(g: GoalView): GoalReport {
+  return {
+    ...g,
+    energyKwh: kwh(g.energyKwh),
+    leftKwh: kwh(g.leftKwh),
+    deadline: iso(g.deadline),
+    expectedFinish: iso(g.expectedFinish),
+    powerW: watts(g.powerW),
+    slots: g.slots.map((p) => ({ start: iso(p.start)!, end: iso(p.end)!, price: p.price })),
+  };
+}
 
 export function reportOf(d: Decision, dryRun: boolean): Report {
   const timers = Object.fromEntries(Object.entries(d.timers).map(([k, v]) => [k, seconds(v)])) as unknown as Timers;
@@ -38,6 +61,7 @@ export function reportOf(d: Decision, dryRun: boolean): Report {
       restartWh: Math.round(d.spells.restartWh),
     },
     dataAge: Math.round(d.dataAge * 10) / 10,
+    goal: goalOf(d.goal),
     sent: d.command !== null && !dryRun,
     dryRun,
   };
@@ -57,6 +81,7 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
   const time = (s: number | null) => clock(s ?? 0);
   switch (d.state) {
     case 'charging':
+      if (d.reason.startsWith('goal')) return { fill: 'green', shape, key: 'goal', params: { amps: d.setpoint, phases: d.phases === 3 ? ' ×3' : '' } };
       return { fill: 'green', shape, key: d.mode === 'pv' ? 'pv' : d.mode, params: { amps: d.setpoint, phases: d.phases === 3 ? ' ×3' : '' } };
     case 'starting':
       return { fill: 'yellow', shape, key: 'startIn', params: { time: time(d.timers.startIn) } };
@@ -77,5 +102,7 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
       return { fill: 'red', shape: 'ring', key: 'locked', params: {} };
     case 'off':
       return { fill: 'grey', shape: 'ring', key: 'off', params: {} };
+    case 'done':
+      return { fill: 'green', shape: 'ring', key: d.reason, params: { kwh: Math.round((d.goal.energyKwh ?? 0) * 10) / 10 } };
   }
 }

@@ -37,12 +37,21 @@ interface ChoiceSetting {
   readonly choices: readonly (string | number)[];
   readonly description: string;
 }
+/** A local time of day "HH:MM", or empty (null). */
+interface TimeSetting {
+  readonly kind: 'time';
+  readonly default: null;
+  readonly description: string;
+}
 interface SwitchSetting {
   readonly kind: 'switch';
   readonly default: boolean;
   readonly description: string;
 }
-export type SettingSpec = NumberSetting | AutoNumberSetting | ChoiceSetting | SwitchSetting;
+export type SettingSpec = NumberSetting | AutoNumberSetting | ChoiceSetting | SwitchSetting | TimeSetting;
+
+/** "HH:MM", 00:00 to 23:59. */
+export const TIME_OF_DAY = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 export const SETTINGS = {
   mode: { kind: 'choice', default: 'pv', choices: MODES, description: 'pv: surplus only; minpv: never pause, minimum current plus surplus; fast: maximum current; off: paused' },
@@ -72,6 +81,12 @@ export const SETTINGS = {
   staleTimeout: { kind: 'number', default: 60, min: 5, max: 3600, unit: 's', description: 'no grid reading for this long: the meter is stale' },
   staleAction: { kind: 'choice', default: 'hold', choices: STALE_ACTIONS, description: 'with a stale meter: hold (stay on or paused, at most the minimum current), minimum (charge at the minimum), pause' },
   minWriteInterval: { kind: 'number', default: 5, min: 0, max: 3600, unit: 's', description: 'shortest time between current changes (pauses, starts and safety act at once)' },
+  // Goals (goal.ts): energy by a time, a session limit, a minimum always charged.
+  targetEnergy: { kind: 'auto', default: null, min: 0.1, max: 200, unit: 'kWh', description: 'energy the session must have received by targetTime: the sun first, what it cannot deliver in time at full power in the cheapest hours (or as late as still safe); the car pauses once it is in; empty: no goal' },
+  targetTime: { kind: 'time', default: null, description: 'when targetEnergy must be in, HH:MM local time (the next time it comes once the goal is set or the car is plugged in)' },
+  goalMargin: { kind: 'number', default: 10, min: 0, max: 100, unit: '%', description: 'full-power time the plan reserves beyond what the energy left takes (cars that draw less near full, a cloudy plan)' },
+  sessionLimit: { kind: 'auto', default: null, min: 0.1, max: 200, unit: 'kWh', description: 'the car pauses once the session has received this much, in every mode; empty: no limit' },
+  minimumEnergy: { kind: 'number', default: 0, min: 0, max: 200, unit: 'kWh', description: 'the first kWh of every session, charged at once at full power, sun or not; 0: none' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -104,6 +119,11 @@ export interface SurplusSettings {
   staleTimeout: number;
   staleAction: StaleAction;
   minWriteInterval: number;
+  targetEnergy: number | null;
+  targetTime: string | null;
+  goalMargin: number;
+  sessionLimit: number | null;
+  minimumEnergy: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SurplusSettings> = Object.fromEntries(
@@ -125,6 +145,15 @@ function check(name: string, spec: SettingSpec, raw: unknown, problems: string[]
     return spec.default;
   }
   switch (spec.kind) {
+    case 'time': {
+      const text = typeof raw === 'string' ? raw.trim() : '';
+      const m = TIME_OF_DAY.exec(text);
+      if (!m) {
+        problems.push(`${name}: ${shown(raw)} is not a time of day HH:MM`);
+        return spec.default;
+      }
+      return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+    }
     case 'switch':
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === 1) return true;
@@ -168,7 +197,7 @@ export function settingsFrom(input: Record<string, unknown>, base: Readonly<Surp
       continue;
     }
     // An empty "auto" number means "work it out"; an empty anything else means the default.
-    out[name] = spec.kind === 'auto' && (raw === '' || raw === null) ? null : check(name, spec, raw, problems);
+    out[name] = (spec.kind === 'auto' || spec.kind === 'time') && (raw === '' || raw === null) ? null : check(name, spec, raw, problems);
   }
   const s = out as unknown as SurplusSettings;
   if (problems.length === 0) problems.push(...conflicts(s));
@@ -197,6 +226,9 @@ function conflicts(s: SurplusSettings): string[] {
     const unit = (SETTINGS[high] as NumberSetting).unit ?? '';
     if (s[high] < s[low] && s[high] !== unlessHigh) out.push(`${high} ${s[high]} ${unit} is below ${low} ${s[low]} ${unit}`);
   }
+  if ((s.targetEnergy === null) !== (s.targetTime === null)) out.push(s.targetEnergy === null ? `targetTime ${s.targetTime} needs a targetEnergy` : `targetEnergy ${s.targetEnergy} kWh needs a targetTime (HH:MM)`);
+  if (s.sessionLimit !== null && s.targetEnergy !== null && s.targetEnergy > s.sessionLimit) out.push(`targetEnergy ${s.targetEnergy} kWh is above sessionLimit ${s.sessionLimit} kWh`);
+  if (s.sessionLimit !== null && s.minimumEnergy > s.sessionLimit) out.push(`minimumEnergy ${s.minimumEnergy} kWh is above sessionLimit ${s.sessionLimit} kWh`);
   return out;
 }
 

@@ -214,7 +214,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     assert.equal(sim.maxConcurrent, 1);
   });
 
-  it('opens the editor dialog in chromium: five tabs, the table\'s defaults, a valid node', async function () {
+  it('opens the editor dialog in chromium: six tabs, the table\'s defaults, a goal, a valid node', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       if (IN_CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
       this.skip();
@@ -240,7 +240,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       await page.locator(`[id="${surplus}"] .red-ui-flow-node`).dblclick({ timeout: 30_000 });
       const tabs = page.locator('#v2c-surplus-tabs li');
       await tabs.first().waitFor({ state: 'visible' });
-      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Regulation', 'Safety']);
+      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Regulation', 'Safety', 'Goal']);
       await page.locator('#v2c-surplus-tabs a', { hasText: 'Start/stop' }).click();
       await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
       assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '120');
@@ -253,15 +253,21 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       await page.locator('#node-input-gridSource').selectOption('charger');
       await page.locator('#node-input-gridFormat').waitFor({ state: 'hidden' });
       await page.locator('#node-input-gridSource').selectOption('message');
+      await page.waitForTimeout(500);
+      await page.locator('#v2c-surplus-tabs a', { hasText: 'Goal' }).click();
+      await page.locator('#node-input-targetEnergy').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('#node-input-goalMargin').inputValue(), '10');
+      await page.locator('#node-input-targetEnergy').fill('20');
+      await page.locator('#node-input-targetTime').fill('07:00');
       await page.locator('#node-dialog-ok').click();
       await page.locator('#v2c-surplus-tabs').waitFor({ state: 'detached' });
       const node = await page.evaluate((id) => {
-        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): { valid: boolean; minPause: unknown; staleAction: unknown } } } }).RED;
+        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): { valid: boolean; minPause: unknown; staleAction: unknown; targetEnergy: unknown; targetTime: unknown } } } }).RED;
         const n = R.nodes.node(id);
-        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction };
+        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction, targetEnergy: n.targetEnergy, targetTime: n.targetTime };
       }, surplus);
       // Text fields come back as text; the runtime reads numbers from text (settingsFrom).
-      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold' });
+      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold', targetEnergy: '20', targetTime: '07:00' });
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();

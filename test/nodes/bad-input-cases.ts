@@ -231,6 +231,19 @@ export const SURPLUS: BadCase[] = [
   c('circular', 'a payload holding itself', { payload: circular() }),
   c('circular', 'a circular setting', { settings: { maxCurrent: circular() } }),
   c('circular', 'a circular mode', { mode: circular() }),
+  // Goals and prices (issue 11).
+  c('wrong type', 'a word as goal energy', { goal: { energy: 'lots', by: '07:00' } }),
+  c('missing', 'a goal without its time', { topic: 'goal', payload: { energy: 20 } }),
+  c('missing', 'an empty goal', { goal: {} }),
+  c('out of range', 'a goal by 25:00', { goal: { energy: 20, by: '25:00' } }),
+  c('wrong type', 'a word as price series', { topic: 'prices', payload: 'cheap' }),
+  c('wrong type', 'a price slot without a time', { topic: 'prices', payload: [{ start: 'tonight', price: 0.1 }] }),
+  c('huge', 'a price series of 3000 slots', { topic: 'prices', payload: Array.from({ length: 3000 }, (_, i) => ({ start: 1.8e12 + i * 3.6e6, price: 0.1 })) }),
+  c('huge', 'a 300 KB goal key', { goal: { [HUGE]: 1 } }),
+  c('prototype name', 'goal key "constructor"', { goal: { constructor: 1 } }),
+  c('array', 'an array as goal', { goal: [20, '07:00'] }),
+  c('BigInt', 'a BigInt price', { topic: 'prices', payload: [{ start: 1.8e12, price: 5n }] }),
+  c('circular', 'a circular goal', { goal: circular() }),
 ];
 
 /** Telemetry's input is a trigger (its help: "any message asks for a fresh reading"): junk included. */

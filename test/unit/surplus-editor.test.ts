@@ -92,4 +92,10 @@ describe('v2c-surplus editor and help', () => {
     assert.match(help, /<dt>startDelay <span class="property-type">20 s<\/span><\/dt>/);
     assert.match(help, /<dt>startEnergy <span class="property-type">0 Wh<\/span><\/dt>/);
   });
+
+  it('takes a time of day HH:MM, or empty, for the goal\'s time', () => {
+    const validate = def.defaults.targetTime!.validate!;
+    for (const ok of ['', '07:00', '7:00', '23:59']) assert.ok(validate(ok), ok);
+    for (const bad of ['24:00', '7', '07:60', 'seven']) assert.ok(!validate(bad), bad);
+  });
 });
