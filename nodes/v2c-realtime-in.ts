@@ -4,7 +4,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
 import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
-import { type ChangeRule, POWER_DEADBAND, changeRule, changesWorthSending } from '../src/trydan/telemetry-change';
+import { type ChangeRule, OUTPUTS, POWER_DEADBAND, changeRule, changesWorthSending } from '../src/trydan/telemetry-change';
 import { InvalidInput } from '../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
@@ -36,7 +36,7 @@ export = function (RED: NodeAPI): void {
     // Keys and deadband only matter for "only when a value changed"; bad ones are refused at deploy.
     let rule: ChangeRule | undefined;
     try {
-      if (config.output !== 'every' && config.output !== 'change') throw new InvalidInput([`output: ${JSON.stringify(String(config.output).slice(0, 40))} is not "every" or "change"`]);
+      if (!(OUTPUTS as readonly unknown[]).includes(config.output)) throw new InvalidInput([`output: ${JSON.stringify(String(config.output).slice(0, 40))} is not "every" or "change"`]);
       if (config.output === 'change') rule = changeRule(config);
     } catch (err) {
       this.status({ fill: 'red', shape: 'ring', text: RED._('v2c-realtime-in.status.badSettings') });

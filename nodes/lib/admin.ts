@@ -20,6 +20,7 @@ import { InvalidInput, TrydanError } from '../../src/trydan/errors';
 import { keywordCatalogue } from '../../src/trydan/keywords';
 import { hostToOrigin } from '../../src/trydan/host';
 import type { Reading } from '../../src/trydan/telemetry';
+import { OUTPUTS, POWER_DEADBAND, TELEMETRY_KEY, WATCH_CHOICES } from '../../src/trydan/telemetry-change';
 import { GRID_FORMATS, GRID_SOURCES, ORDERED_SETTINGS, POWER_UNITS, SETTINGS } from '../../src/surplus';
 import { RANGE_PRESETS, STATISTICS_SCOPES } from '../../src/trydan/statistics';
 import { mayReachHost } from './check-target';
@@ -200,6 +201,12 @@ export function editorTables() {
       },
     },
     statistics: { ranges: RANGE_PRESETS, scopes: STATISTICS_SCOPES },
+    realtime: {
+      output: { choices: OUTPUTS },
+      watch: { choices: WATCH_CHOICES },
+      key: TELEMETRY_KEY.source,
+      deadband: { min: 0, max: POWER_DEADBAND.max, default: POWER_DEADBAND.default, unit: 'W' },
+    },
     actions: actionCatalogue(),
     typedInputs: TYPED_INPUTS,
   };

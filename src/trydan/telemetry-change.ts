@@ -26,7 +26,11 @@ export interface ChangeRule {
   deadbandW: number;
 }
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** A key a user may name: a telemetry field's shape (served to the dialog as its source). */
+export const TELEMETRY_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const KEY = TELEMETRY_KEY;
+export const OUTPUTS = ['every', 'change'] as const;
+export const WATCH_CHOICES = ['all', 'keys'] as const;
 
 function keyList(what: string, text: unknown, problems: string[]): Set<string> {
   const keys = String(text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -38,7 +42,7 @@ function keyList(what: string, text: unknown, problems: string[]): Set<string> {
 export function changeRule(config: { watch?: unknown; keys?: unknown; ignore?: unknown; deadband?: unknown }): ChangeRule {
   const problems: string[] = [];
   const watchMode = config.watch ?? 'all';
-  if (watchMode !== 'all' && watchMode !== 'keys') problems.push(`watch: ${JSON.stringify(String(watchMode).slice(0, 40))} is not "all" or "keys"`);
+  if (!(WATCH_CHOICES as readonly unknown[]).includes(watchMode)) problems.push(`watch: ${JSON.stringify(String(watchMode).slice(0, 40))} is not "all" or "keys"`);
   const watch = watchMode === 'keys' ? keyList('keys', config.keys, problems) : new Set<string>();
   if (watchMode === 'keys' && watch.size === 0 && problems.length === 0) problems.push('keys: name at least one key to watch');
   const ignore = keyList('ignore', config.ignore, problems);

@@ -61,6 +61,12 @@ describe('admin endpoints for the editor', () => {
     assert.deepEqual(body.actions['v2c-power-profile'].find((a: { name: string }) => a.name === 'delete').params, ['name', 'updateAt']);
     assert.deepEqual(body.typedInputs['v2c-write-out'], { value: ['msg', 'flow', 'global', 'env', 'num', 'json'] });
     assert.deepEqual(body.typedInputs['v2c-statistics'].from, ['str', 'msg', 'flow', 'global', 'env']);
+    // Telemetry's change detection: the rule the runtime refuses keys and deadbands by.
+    assert.deepEqual(body.realtime.output.choices, ['every', 'change']);
+    assert.deepEqual(body.realtime.watch.choices, ['all', 'keys']);
+    assert.deepEqual(body.realtime.deadband, { min: 0, max: 100000, default: 100, unit: 'W' });
+    const key = new RegExp(body.realtime.key);
+    assert.ok(key.test('ChargePower') && !key.test('Paused; rm') && !key.test(''));
   });
 
   it('checks an address with the runtime\'s rule, without contacting it', async () => {
