@@ -240,7 +240,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       await page.locator(`[id="${surplus}"] .red-ui-flow-node`).dblclick({ timeout: 30_000 });
       const tabs = page.locator('#v2c-surplus-tabs li');
       await tabs.first().waitFor({ state: 'visible' });
-      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Regulation', 'Safety', 'Goal']);
+      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Tuning', 'Safety', 'Goal']);
       await page.locator('#v2c-surplus-tabs a', { hasText: 'Start/stop' }).click();
       await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
       assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '120');
