@@ -55,6 +55,7 @@ describe('v2c-surplus goals through the runtime', function () {
       { id: 'decisions', type: 'helper' },
       { id: 'caught', type: 'helper' },
     ]);
+    const carAtStart = sim.car.energyKWh;
     const decisions = collect('decisions');
     const caught = collect('caught');
     await waitFor('the first decision on the charger', () => decisions.find((d) => d.payload.state === 'waiting'), 10_000);
@@ -95,5 +96,8 @@ describe('v2c-surplus goals through the runtime', function () {
     assert.equal(sim.writes.filter((w) => w.accepted && w.keyword === 'Paused' && w.value === 0).length, 1);
     assert.equal(decisions.at(-1)!.payload.reason, 'goalReached');
     assert.ok(decisions.at(-1)!.payload.goal.energyKwh! >= 1);
+    // The goal counted the coordinator's sessionEnergy: what the car received, within a poll.
+    const delivered = sim.car.energyKWh - carAtStart;
+    assert.ok(Math.abs(decisions.at(-1)!.payload.goal.energyKwh! - delivered) <= 0.1, `goal ${decisions.at(-1)!.payload.goal.energyKwh} vs car ${delivered.toFixed(3)}`);
   });
 });
