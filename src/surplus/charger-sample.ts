@@ -23,9 +23,10 @@ export function sampleOf(r: Reading, source: GridSource, invertGrid: boolean): S
   const car = typeof r.ChargePower === 'number' ? r.ChargePower : undefined;
   if (car !== undefined) sample.carW = car;
   // The session's energy: the coordinator's sessionEnergy (summed across pauses) when the
-  // reading has it, else the charger's ChargeEnergy (which restarts at every pause).
-  const energy = typeof r.sessionEnergy === 'number' ? r.sessionEnergy : r.ChargeEnergy;
-  if (typeof energy === 'number' && Number.isFinite(energy)) sample.sessionEnergyKwh = energy;
+  // reading has it, else the charger's raw ChargeEnergy (which restarts at every pause), kept
+  // apart because only the raw counter must be pieced together across its restarts.
+  if (typeof r.sessionEnergy === 'number' && Number.isFinite(r.sessionEnergy)) sample.sessionEnergyKwh = r.sessionEnergy;
+  else if (typeof r.ChargeEnergy === 'number' && Number.isFinite(r.ChargeEnergy)) sample.chargeEnergyKwh = r.ChargeEnergy;
   if (source === 'charger' && typeof r.GridPower === 'number') sample.gridW = r.GridPower * (invertGrid ? -1 : 1);
   if (source === 'chargerHouse' && typeof r.HousePower === 'number' && typeof r.FVPower === 'number' && car !== undefined) {
     sample.gridW = r.HousePower + car - r.FVPower;

@@ -35,8 +35,10 @@ export interface Sample {
   carW?: number;
   carConnected?: boolean;
   charger?: ChargerView;
-  /** The session's energy so far, kWh: summed across pauses, reset when the car is unplugged. */
+  /** The session's energy so far, kWh: summed across pauses, reset when the car is unplugged (the coordinator's sessionEnergy). */
   sessionEnergyKwh?: number;
+  /** The charger's own ChargeEnergy, kWh, when sessionEnergy is not known: it restarts at every pause. */
+  chargeEnergyKwh?: number;
 }
 
 export interface Timers {
@@ -261,7 +263,10 @@ export class SurplusController {
       this.carConnected = sample.carConnected;
     }
     // Unplugged, the counter still shows the last session's energy: the next session starts at 0.
-    if (sample.sessionEnergyKwh !== undefined && this.carConnected !== false) this.goal.observeEnergy(sample.sessionEnergyKwh);
+    if (this.carConnected !== false) {
+      if (sample.sessionEnergyKwh !== undefined) this.goal.observeEnergy(sample.sessionEnergyKwh, 'session');
+      else if (sample.chargeEnergyKwh !== undefined) this.goal.observeEnergy(sample.chargeEnergyKwh, 'counter');
+    }
     // The car's own full power, once it has had a minute to follow a full-power start.
     if (sample.carW !== undefined && this.goalFull && now - this.changedAt > 60_000 && this.tracker.known('Intensity') === this.amps) this.goal.observeDraw(sample.carW);
     if (sample.charger) this.observeCharger(sample.charger, now);

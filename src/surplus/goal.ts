@@ -2,8 +2,9 @@
 // a session limit (pause once reached, in every mode), a minimum always charged (the first
 // kWh of a session at full power, sun or not), and a target of energy by a time (the sun
 // first; what it cannot deliver in time at full power in the planned stretches of
-// goal-plan.ts; pause once the target is in). Energy is the session's, as the charger
-// reports it (summed across pauses, reset when the car is unplugged).
+// goal-plan.ts; pause once the target is in). Energy is the session's: the coordinator's
+// sessionEnergy (summed across pauses, reset when the car is unplugged), else pieced together
+// from the charger's ChargeEnergy.
 
 import { type Piece, planGoal, nextTime } from './goal-plan';
 import { type PriceSlot, mergePrices } from './prices';
@@ -58,12 +59,21 @@ export class Goal {
   private prices: PriceSlot[] = [];
 
   /**
-   * The session's energy as the charger reports it. A fall while the car stays plugged in is
-   * a counter that restarted (the charger's ChargeEnergy does at every pause, so the pause at
-   * a target would otherwise start the goal over): what was counted before is kept.
+   * The session's energy. 'session': the coordinator's sessionEnergy, already summed across
+   * pauses and counter resets (session-energy.ts), taken as it is: piecing it together again
+   * would count a segment twice whenever it falls. 'counter': the charger's own ChargeEnergy
+   * (readings without sessionEnergy); a fall while the car stays plugged in is the counter
+   * restarting (it does at every pause, so the pause at a target would otherwise start the
+   * goal over): what was counted before is kept.
    */
-  observeEnergy(kwh: number): void {
+  observeEnergy(kwh: number, source: 'session' | 'counter'): void {
     if (!Number.isFinite(kwh) || kwh < 0) return;
+    if (source === 'session') {
+      this.lastReading = undefined;
+      this.offsetKwh = 0;
+      this.energyKwh = kwh;
+      return;
+    }
     if (this.lastReading !== undefined && kwh < this.lastReading) this.offsetKwh += this.lastReading;
     this.lastReading = kwh;
     this.energyKwh = this.offsetKwh + kwh;

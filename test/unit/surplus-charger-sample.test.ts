@@ -24,6 +24,14 @@ describe('sampleOf (a charger reading as the controller takes it)', () => {
     assert.equal(s.pvW, 4000);
   });
 
+  it('takes the coordinator\'s sessionEnergy when the reading has it, else the charger\'s raw ChargeEnergy, kept apart', () => {
+    assert.equal(sampleOf({ ...READING, ChargeEnergy: 0.2, sessionEnergy: 3.4 }, 'message', false).sessionEnergyKwh, 3.4);
+    assert.equal(sampleOf({ ...READING, ChargeEnergy: 0.2, sessionEnergy: 3.4 }, 'message', false).chargeEnergyKwh, undefined);
+    const raw = sampleOf({ ...READING, ChargeEnergy: 0.2 }, 'message', false);
+    assert.equal(raw.chargeEnergyKwh, 0.2);
+    assert.equal(raw.sessionEnergyKwh, undefined);
+  });
+
   it('sees no car with ChargeState 0 and leaves out what the reading lacks', () => {
     assert.deepEqual(sampleOf({ ChargeState: 0 }, 'message', false), { charger: {}, carConnected: false });
   });

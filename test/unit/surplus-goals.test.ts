@@ -214,9 +214,9 @@ describe('goals in the controller', () => {
     assert.match(s.decisions.at(-1)!.reasonText, /session limit reached: 2 kWh of 2 kWh/);
   });
 
-  it('keeps the energy counted when the charger\'s counter restarts at a pause, until the car is unplugged', () => {
+  it('keeps the energy counted when the charger\'s counter restarts at a pause (no sessionEnergy), until the car is unplugged', () => {
     const c = new SurplusController({ ...EVCC_TIMERS, sessionLimit: 2 }, { now: T0 });
-    const at = (s: number, kwh: number, extra = {}) => c.update({ gridW: 300, sessionEnergyKwh: kwh, carConnected: true, ...extra }, T0 + s * 1000);
+    const at = (s: number, kwh: number, extra = {}) => c.update({ gridW: 300, chargeEnergyKwh: kwh, carConnected: true, ...extra }, T0 + s * 1000);
     at(1, 1.5);
     assert.equal(at(2, 2).reason, 'limitReached');
     // ChargeEnergy restarts with the pause: the session still has its 2 kWh.
@@ -228,6 +228,18 @@ describe('goals in the controller', () => {
     const next = at(6, 0);
     assert.equal(next.goal.energyKwh, 0, 'a new session after the unplug');
     assert.notEqual(next.reason, 'limitReached');
+  });
+
+  it('takes the coordinator\'s sessionEnergy as it is, never piecing it together again', () => {
+    const c = new SurplusController({ ...EVCC_TIMERS, sessionLimit: 3 }, { now: T0 });
+    const at = (s: number, extra: object) => c.update({ gridW: 300, carConnected: true, ...extra }, T0 + s * 1000);
+    at(1, { sessionEnergyKwh: 2, chargeEnergyKwh: 2 });
+    // The coordinator's figure fell (its sum began again from the counter's segment): adding
+    // the 2 kWh before to it would count that segment twice.
+    assert.equal(at(2, { sessionEnergyKwh: 0.5 }).goal.energyKwh, 0.5);
+    assert.equal(at(3, { sessionEnergyKwh: 0.7 }).goal.energyKwh, 0.7);
+    assert.notEqual(at(4, { sessionEnergyKwh: 2.9 }).reason, 'limitReached');
+    assert.equal(at(5, { sessionEnergyKwh: 3 }).reason, 'limitReached');
   });
 
   it('says when it cannot know the session energy, and leaves the sun to decide', () => {
