@@ -7,13 +7,16 @@ export interface Recovery {
   mode: LanMode;
   /** ms from the charger being back and idle to each telemetry node's next reading; null = none came. */
   latency: Record<string, number | null>;
-  /** The client still held a request from the fault 40 s later. */
+  /** The returned charger was never once seen idle: the client still held a request 40 s later. */
   neverIdle: boolean;
 }
 
 export class RecoverySpell {
   readonly latency: Record<string, number | null>;
   private idleAt: number | undefined;
+  // Apart from idleAt, which a redeploy clears to restart the latency clock: a redeploy under
+  // way as the spell ends must not make a charger that was idle read as one never let go.
+  private everIdle = false;
 
   constructor(
     readonly mode: LanMode,
@@ -25,6 +28,7 @@ export class RecoverySpell {
   /** The bookkeeping tick saw no request at the charger and no redeploy under way. */
   idle(now: number): void {
     if (this.idleAt === undefined) this.idleAt = now;
+    this.everIdle = true;
   }
 
   /** A redeploy restarts the nodes: latency is measured again from the next idle moment. */
@@ -46,6 +50,6 @@ export class RecoverySpell {
   }
 
   result(): Recovery {
-    return { mode: this.mode, latency: { ...this.latency }, neverIdle: this.idleAt === undefined };
+    return { mode: this.mode, latency: { ...this.latency }, neverIdle: !this.everIdle };
   }
 }
