@@ -14,6 +14,7 @@ import { type CloudMode, type LanMode, applyCloud, applyLan, nextCloudPhase, nex
 import { type OutcomeFigures, Outcomes } from './outcomes';
 import { type QuotaFigures, QuotaWatch } from './quota-watch';
 import { Random } from './random';
+import { type Recovery, RecoverySpell } from './recovery-spell';
 import { CADENCE, IDS, soakCredentials, soakFlow } from './soak-flow';
 
 /** How long Node-RED may take to hand a node's error to its Catch nodes, ms. */
@@ -29,14 +30,6 @@ export interface Usage {
   rssMB: number;
   handles: number;
   byType: Record<string, number>;
-}
-
-export interface Recovery {
-  mode: LanMode;
-  /** ms from the charger being back and idle to each telemetry node's next reading; null = none came. */
-  latency: Record<string, number | null>;
-  /** The client still held a request from the fault 40 s later. */
-  neverIdle: boolean;
 }
 
 export interface SoakReport {
@@ -136,8 +129,8 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   const watch = new QuotaWatch(() => account.quota.limit);
   const lanPhases: Record<string, number> = {};
   const cloudPhases: Record<string, number> = {};
-  const recoveries: (Recovery & { idleAt?: number })[] = [];
-  let current: (Recovery & { idleAt?: number }) | undefined;
+  const recoveries: Recovery[] = [];
+  let current: RecoverySpell | undefined;
   let wholeKeys: string[] | undefined;
   const incompleteReadings: string[] = [];
   let telemetry = 0;
@@ -155,7 +148,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
     if (!wholeKeys) wholeKeys = keys;
     const missing = wholeKeys.filter((k) => !keys.includes(k));
     if (missing.length && incompleteReadings.length < 20) incompleteReadings.push(`${id}: ${JSON.stringify(msg.payload).slice(0, 160)} (missing ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''})`);
-    if (current && current.idleAt !== undefined && current.latency[id] === null) current.latency[id] = Date.now() - current.idleAt;
+    current?.reading(id, Date.now());
   };
 
   // Node objects of flows a redeploy stopped: what they still say cannot reach a Catch node.
@@ -199,7 +192,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
     // An error raised a moment ago is still on its way to the Catch node the redeploy closes.
     writes.redeployBegins(CATCH_HANDOFF_MS);
     commands.redeployBegins(CATCH_HANDOFF_MS);
-    if (current) current.idleAt = undefined;
+    current?.redeploy();
     try {
       await helper.setFlows(flow, 'full', credentials).catch((err: Error) => {
         if (!/timeout waiting event/.test(err.message)) throw err;
@@ -214,7 +207,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
 
   // Every 50 ms: note when the returned charger is idle, fold the simulators' logs into the figures.
   const bookkeeping = setInterval(() => {
-    if (current && current.idleAt === undefined && !redeploying && sim.inFlight === 0) current.idleAt = Date.now();
+    if (current && !redeploying && sim.inFlight === 0) current.idle(Date.now());
     maxConcurrent = Math.max(maxConcurrent, sim.maxConcurrent);
     lanRequests += sim.requests.length;
     for (const r of sim.requests) if (r.overlapped) overlapsByMode[lanMode] = (overlapsByMode[lanMode] ?? 0) + 1;
@@ -228,14 +221,12 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
   const healthySpell = async (minMs: number, after: LanMode): Promise<void> => {
     applyLan(sim, 'healthy');
     lanMode = 'healthy';
-    const spell: Recovery & { idleAt?: number } = { mode: after, latency: Object.fromEntries(IDS.telemetry.map((id) => [id, null])), neverIdle: false };
+    const spell = new RecoverySpell(after, IDS.telemetry);
     current = spell;
     const started = Date.now();
-    const seenAll = () => Object.values(spell.latency).every((v) => v !== null);
-    await waitUntil(() => Date.now() - started >= minMs && (seenAll() || (spell.idleAt !== undefined && Date.now() - spell.idleAt >= RECOVERY_BOUND_MS + 1000)), IDLE_CAP_MS);
-    spell.neverIdle = spell.idleAt === undefined;
+    await waitUntil(() => Date.now() - started >= minMs && (spell.seenAll() || spell.idleFor(Date.now(), RECOVERY_BOUND_MS + 1000)), IDLE_CAP_MS);
     current = undefined;
-    if (after !== 'healthy') recoveries.push(spell);
+    if (after !== 'healthy') recoveries.push(spell.result());
   };
 
   try {
@@ -347,7 +338,7 @@ export async function runSoak({ seconds, seed }: SoakOptions): Promise<SoakRepor
       quotaLimit: QUOTA_LIMIT,
       quotaDaySeconds: QUOTA_DAY_S,
       recoveryBoundMs: RECOVERY_BOUND_MS,
-      recoveries: recoveries.map(({ mode, latency, neverIdle }) => ({ mode, latency, neverIdle })),
+      recoveries,
       problems,
       start,
       end: finish,
