@@ -386,6 +386,11 @@ describe(`e2e: V2C cloud in a real Node-RED ${nodeRedVersion}`, function () {
     const ids = { tab: nodeId(), cfg: nodeId(), inject: nodeId(), command: nodeId() };
 
     it('spends the quota until a 429, and after a restart refuses a call without reaching the cloud', async function () {
+      // The ledger's day ends at midnight UTC (quota-day.ts), while this simulator's quota day
+      // is on its own clock (10:00 local at start): a 429 before midnight and a restart after
+      // it rightly start a fresh ledger, and the simulator answers 429 again. Stay clear of it.
+      const toMidnight = 86_400_000 - (Date.now() % 86_400_000);
+      if (toMidnight < 60_000) await new Promise((r) => setTimeout(r, toMidnight + 1000));
       const rec = new Recorder(ids.tab, 'quota', file());
       const ok = rec.tap('ok', '"remaining": rateLimit.remaining');
       const flows: FlowNode[] = [

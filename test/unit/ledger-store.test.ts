@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
 import { CloudBudget, type Ledger } from '../../src/coordinator/cloud-budget';
+import { EnergyMeter } from '../../src/coordinator/energy-meter';
+import { energyStore } from '../../nodes/lib/energy-store';
 import { ledgerStore } from '../../nodes/lib/ledger-store';
 
 /**
@@ -34,6 +36,21 @@ describe('quota ledger store', () => {
     const again = new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') });
     assert.equal(again.state, 'spent');
     assert.throws(() => again.check('reboot', 'user'), { code: 'RATE_LIMITED' });
+  });
+
+  it('keeps a 429 across a kill -9 while the chargers\' energy is kept in the same context and user directory', () => {
+    const before = runtime(userDir);
+    const budget = new CloudBudget({ store: ledgerStore(before.RED, before.node, 'k1') });
+    const meter = new EnergyMeter({ store: energyStore(before.RED, before.node)! });
+    const t0 = Date.now();
+    meter.observe({ ID: 'T1', ChargeState: 2, Paused: 0, ChargePower: 7400, ChargeEnergy: 0 }, t0);
+    budget.record(429, { remaining: 0, resetSeconds: 60 });
+    // Energy saved after the 429, urgent (a reset) and not: neither may take the ledger's place.
+    meter.observe({ ID: 'T1', ChargeState: 2, Paused: 0, ChargePower: 7400, ChargeEnergy: 0.5 }, t0 + 1000);
+    meter.observe({ ID: 'T1', ChargeState: 2, Paused: 0, ChargePower: 7400, ChargeEnergy: 0 }, t0 + 2000);
+    const after = runtime(userDir);
+    assert.equal(new CloudBudget({ store: ledgerStore(after.RED, after.node, 'k1') }).state, 'spent');
+    assert.ok(fs.existsSync(path.join(userDir, '.v2c-trydan-energy.json')), 'the energy went to its own file');
   });
 
   it('keeps the last few calls on disk at once', () => {
