@@ -146,11 +146,19 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
       throw new Error(`importing "${name}" beside the other examples: ${text}`);
     }
     await page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
-    // The imported nodes hang on the mouse until a click on the canvas puts them down.
+    // The imported nodes hang on the mouse until a click on the canvas puts them down. On a
+    // busy machine they may be attached only after the dialog has gone: a click before that
+    // would leave them hanging, and the next double-click on a node would only drop them.
+    const mode = (m: 'IMPORT_DRAGGING' | 'DEFAULT') => page.waitForFunction((want) => {
+      const R = (globalThis as unknown as { RED: { view: { state(): number }; state: Record<string, number> } }).RED;
+      return R.view.state() === R.state[want];
+    }, m);
+    await mode('IMPORT_DRAGGING');
     const chart = page.locator('#red-ui-workspace-chart');
     const box = (await chart.boundingBox())!;
     await page.mouse.move(box.x + 60, box.y + 60);
     await page.mouse.click(box.x + 60, box.y + 60);
+    await mode('DEFAULT');
     return page.evaluate(() => (globalThis as unknown as InPage).RED.workspaces.active());
   }
 
