@@ -229,11 +229,19 @@ export async function fieldInvalid(page: Page, prop: string, config = false): Pr
   });
 }
 
-/** Clicks Done of the innermost dialog and waits until it has closed. */
+/** Clicks Done of the innermost dialog and waits until it has closed (or says what is invalid). */
 export async function dialogDone(page: Page, config = false): Promise<void> {
   const id = config ? '#node-config-dialog-ok' : '#node-dialog-ok';
   await page.locator(id).click();
-  await page.locator(id).waitFor({ state: 'detached', timeout: 10_000 });
+  try {
+    await page.locator(id).waitFor({ state: 'detached', timeout: 10_000 });
+  } catch (err) {
+    // Node-RED marks what it refuses with input-error (on a field, or a typedInput's box).
+    const invalid = await page
+      .locator(`${config ? '#node-config-dialog-edit-form' : '#dialog-form'} .input-error`)
+      .evaluateAll((els) => els.map((e) => e.id || (e.previousElementSibling as HTMLElement | null)?.id || e.className));
+    throw new Error(`${id} did not close the dialog${invalid.length ? `; invalid: ${invalid.join(', ')}` : ' (no field is marked invalid)'}: ${(err as Error).message}`);
+  }
 }
 
 // --- deploy, flows, status, log -------------------------------------------------------------

@@ -3,8 +3,8 @@
 // beside the ones imported before (no "nodes already exist"). The user then does what the
 // example's comment asks: opens the charger (config node) from a node's dialog and sets the
 // LAN address (here the simulator's); for cloud nodes also the cloud address (the simulator's),
-// the API key and Find my chargers; an HTTP meter's URL goes to a Fronius-style meter the test
-// serves from the simulator's site. Deploy: no error notification, no error in Node-RED's log,
+// the API key and Find my chargers; where an inject carries the meter's URL (msg.url, as the
+// HTTP meter example asks) it gets a Fronius-style meter the test serves from the simulator's site. Deploy: no error notification, no error in Node-RED's log,
 // and where the example talks to the simulator a green status on the package's nodes.
 // Before each deploy the test checks that the flow would contact nothing but 127.0.0.1.
 // Writes docs/images/surplus-flow.png (and dashboard.png with @flowfuse/node-red-dashboard)
@@ -41,6 +41,8 @@ const DEVICE_ID = 'E2EEXAMPLE1';
 const CLOUD_TYPES = new Set(['v2c-cloud-command', 'v2c-rfid', 'v2c-statistics', 'v2c-power-profile', 'v2c-wifi-scan']);
 /** Properties that name an address a node contacts once deployed. */
 const ADDRESS_PROPS = ['url', 'broker', 'host', 'cloudUrl'];
+/** The path of the meter's reply the HTTP example polls (a Fronius inverter's power flow). */
+const METER_PATH = '/solar_api/v1/GetPowerFlowRealtimeData.fcgi';
 const SURPLUS_EXAMPLE = "PV surplus with the charger's own meter";
 const DASHBOARD_MODULE = '@flowfuse/node-red-dashboard';
 
@@ -51,8 +53,10 @@ function readExample(name: string): FlowNode[] {
 /** Where a deployed node would connect to, if not to 127.0.0.1 / localhost. */
 function reachesOut(n: FlowNode): string[] {
   const out: string[] = [];
-  for (const prop of ADDRESS_PROPS) {
-    const v = n[prop];
+  // An inject's msg.url is the address an HTTP request node after it polls.
+  const injected = Object.fromEntries(injectedProps(n).map((p) => [`props.${p.p}`, p.v]));
+  for (const prop of [...ADDRESS_PROPS, ...ADDRESS_PROPS.map((p) => `props.${p}`)]) {
+    const v = prop.startsWith('props.') ? injected[prop] : n[prop];
     // (A node id here is a reference to a config node, e.g. an MQTT node's broker.)
     if (typeof v !== 'string' || !v.trim() || /^[0-9a-f]{16}$/.test(v)) continue;
     if (n.type === 'v2c-config' && prop === 'cloudUrl' && !n.hasApiKey) continue; // no key: the cloud is never called
@@ -65,6 +69,11 @@ function reachesOut(n: FlowNode): string[] {
     if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(host)) out.push(`${n.type}${n.name ? ` "${n.name}"` : ''}.${prop} = ${v}`);
   }
   return out;
+}
+
+/** The properties an inject node sets on its message ({p, v, vt}); none for other nodes. */
+function injectedProps(n: FlowNode): Array<{ p: string; v?: unknown; vt?: string }> {
+  return n.type === 'inject' && Array.isArray(n.props) ? (n.props as Array<{ p: string; v?: unknown; vt?: string }>) : [];
 }
 
 describe(`e2e: every example imported from the menu in chromium, Node-RED ${nodeRedVersion}`, function () {
@@ -137,11 +146,19 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
       throw new Error(`importing "${name}" beside the other examples: ${text}`);
     }
     await page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
-    // The imported nodes hang on the mouse until a click on the canvas puts them down.
+    // The imported nodes hang on the mouse until a click on the canvas puts them down. On a
+    // busy machine they may be attached only after the dialog has gone: a click before that
+    // would leave them hanging, and the next double-click on a node would only drop them.
+    const mode = (m: 'IMPORT_DRAGGING' | 'DEFAULT') => page.waitForFunction((want) => {
+      const R = (globalThis as unknown as { RED: { view: { state(): number }; state: Record<string, number> } }).RED;
+      return R.view.state() === R.state[want];
+    }, m);
+    await mode('IMPORT_DRAGGING');
     const chart = page.locator('#red-ui-workspace-chart');
     const box = (await chart.boundingBox())!;
     await page.mouse.move(box.x + 60, box.y + 60);
     await page.mouse.click(box.x + 60, box.y + 60);
+    await mode('DEFAULT');
     return page.evaluate(() => (globalThis as unknown as InPage).RED.workspaces.active());
   }
 
@@ -151,7 +168,7 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
       const R = (globalThis as unknown as InPage).RED;
       const out: FlowNode[] = [];
       R.nodes.eachNode((n) => {
-        if (n.z === z) out.push({ id: n.id, type: n.type, name: n.name, server: n.server, url: n.url, broker: n.broker, status: n.status });
+        if (n.z === z) out.push({ id: n.id, type: n.type, name: n.name, server: n.server, url: n.url, broker: n.broker, props: n.props, status: n.status });
       });
       const used = new Set(out.flatMap((n) => Object.values(n).filter((v): v is string => typeof v === 'string')));
       R.nodes.eachConfig((n) => {
@@ -166,16 +183,26 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
 
   /**
    * What the example asks of the user: the charger's address (and for the cloud, key and
-   * device); the meter's URL (here the test's meter, keeping the example's path).
+   * device); the meter's URL in the msg.url of the inject that starts each poll (here the
+   * test's meter).
    */
   async function pointAtSimulator(nodes: FlowNode[]): Promise<void> {
     const page = ed!.page;
-    for (const request of nodes.filter((n) => n.type === 'http request')) {
-      await openNodeDialog(page, request.id);
-      const url = field(page, 'url');
-      const given = await url.inputValue();
-      const pathname = /^[a-z]+:\/\//i.test(given) ? new URL(given).pathname : '/';
-      await url.fill(`http://127.0.0.1:${meterPort}${pathname}`);
+    for (const inject of nodes.filter((n) => injectedProps(n).some((p) => p.p === 'url'))) {
+      await openNodeDialog(page, inject.id);
+      // The inject's property list: the row whose property is msg.url gets the URL typed in.
+      const rows = page.locator('#node-input-property-container > li');
+      await rows.first().waitFor({ state: 'visible' });
+      let done = false;
+      for (const row of await rows.all()) {
+        if ((await row.locator('input.node-input-prop-property-name').inputValue()) !== 'url') continue;
+        // (The value's typedInput hides the original input and shows its own right after it.)
+        const value = row.locator('input.node-input-prop-property-value + .red-ui-typedInput-container input.red-ui-typedInput-input');
+        await value.fill(`http://127.0.0.1:${meterPort}${METER_PATH}`);
+        await value.press('Tab');
+        done = true;
+      }
+      assert.ok(done, `the inject "${String(inject.name)}" shows no msg.url to set`);
       await dialogDone(page);
     }
     const usesCloud = nodes.some((n) => CLOUD_TYPES.has(n.type));
