@@ -19,6 +19,7 @@ const SIM_CHARGERS = [
   { key: 'E', name: 'Sim charger E (MQTT meter)' },
   { key: 'F', name: 'Sim charger F (dashboard)' },
   { key: 'G', name: 'Sim charger G (cloud)', cloud: true },
+  { key: 'H', name: 'Sim charger H (goal)' },
 ];
 
 /** Which simulated charger each example uses, and what it does with it (null: none). */
@@ -30,6 +31,7 @@ const EXAMPLE_CHARGER = {
   'PV surplus with an HTTP-polled meter': { key: 'D', role: 'drives' },
   'PV surplus with an MQTT grid meter': { key: 'E', role: 'drives' },
   'Dashboard - PV surplus at a glance': { key: 'F', role: 'drives' },
+  '20 kWh by 7 am from the sun and the cheapest hours': { key: 'H', role: 'drives' },
   'Charge 10 kWh tonight': { key: 'G', role: 'drives' },
   'RFID cards': { key: 'G', role: 'drives' },
   'Charging statistics to a CSV file': { key: 'G', role: 'reads' },
