@@ -78,7 +78,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
    * pointed at a simulator, an HTTP meter served locally, and on every tab a status and a
    * catch node that report to GET /e2e/surplus.
    */
-  function build(names: string[], hostOf: (name: string) => string): { flows: FlowNode[]; surplusIds: Record<string, string> } {
+  function build(names: string[], hostsOf: (name: string) => string[]): { flows: FlowNode[]; surplusIds: Record<string, string> } {
     const harness = nodeId();
     const record = nodeId();
     const flows: FlowNode[] = [
@@ -116,22 +116,22 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     const surplusIds: Record<string, string> = {};
     for (const name of names) {
       const tab = nodeId();
-      const cfg = nodeId();
       flows.push({ id: tab, type: 'tab', label: name });
-      flows.push({ id: cfg, type: 'v2c-config', name: 'Sim', host: hostOf(name), deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 30, version: 1 });
       const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
-      const configs = new Set(nodes.filter((n) => n.type === 'v2c-config').map((n) => n.id));
+      // Each config node of the example on a simulator of its own (two chargers on one site: two).
+      const configs = new Map(nodes.filter((n) => n.type === 'v2c-config').map((n, i) => [n.id, { id: nodeId(), host: hostsOf(name)[i] ?? hostsOf(name)[0]! }]));
+      for (const [, cfg] of configs) flows.push({ id: cfg.id, type: 'v2c-config', name: `Sim ${cfg.host}`, host: cfg.host, deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 30, version: 1 });
       for (const node of nodes) {
         if (node.type === 'v2c-config') continue;
         const copy: FlowNode = { ...node };
         // Config nodes (the MQTT broker) live outside tabs, like an import puts them.
         if (!['mqtt-broker'].includes(node.type)) copy.z = tab;
-        if (copy.server && configs.has(copy.server)) copy.server = cfg;
+        if (copy.server && configs.has(copy.server)) copy.server = configs.get(copy.server)!.id;
         // The HTTP example's meter URL is the inject's msg.url, empty until the user sets it.
         if (node.type === 'inject' && Array.isArray(node.props) && (node.props as Array<{ p: string }>).some((p) => p.p === 'url')) {
           copy.props = (node.props as Array<{ p: string }>).map((p) => (p.p === 'url' ? { ...p, v: `${red!.url}/e2e/fronius` } : p));
         }
-        if (node.type === 'v2c-surplus') surplusIds[name] = node.id;
+        if (node.type === 'v2c-surplus') surplusIds[surplusIds[name] ? `${name} (${node.name})` : name] = node.id;
         flows.push(copy);
       }
       flows.push(
@@ -151,6 +151,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       'PV surplus with an MQTT grid meter',
       "PV surplus with the charger's own meter",
       'Simulated sunny and cloudy day (no hardware)',
+      'Two chargers share the surplus and one fuse',
     ]);
   });
 
@@ -166,11 +167,15 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
   });
 
   it('deploys every surplus example without errors; each controller shows its state', async function () {
-    const hosts: Record<string, string> = {};
+    const hosts: Record<string, string[]> = {};
     for (const name of EXAMPLES) {
-      const other = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
-      others.push(other);
-      hosts[name] = (await other.start()).host;
+      const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
+      hosts[name] = [];
+      for (let i = 0; i < Math.max(1, nodes.filter((n) => n.type === 'v2c-config').length); i++) {
+        const other = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
+        others.push(other);
+        hosts[name].push((await other.start()).host);
+      }
     }
     const { flows, surplusIds } = build(EXAMPLES, (name) => hosts[name]!);
     const before = red!.output().length;
@@ -203,7 +208,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     // The car charges at 16 A when the flow starts; the sun carries less.
     sim.set({ Paused: 0, Intensity: 16, PauseDynamic: 1 });
     sim.clearLog();
-    const { flows, surplusIds } = build([name], () => host);
+    const { flows, surplusIds } = build([name], () => [host]);
     await deployFlows(red!.url, flows);
     await waitFor('the controller lowering the current to the surplus', () => (sim.state.Intensity < 16 ? true : undefined), 30_000).catch(failWithLog);
     const writes = sim.writes.filter((w) => w.accepted).map((w) => w.keyword);
