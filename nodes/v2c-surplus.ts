@@ -25,6 +25,7 @@ import {
   type Sample,
   SETTINGS,
   type SiteShare,
+  decideOnSite,
   type SiteView,
   SurplusController,
   type SurplusSettings,
@@ -140,21 +141,11 @@ export = function (RED: NodeAPI): void {
     /** A decision through the site: a grid reading becomes this charger's share of it, and the site's limit caps the current. */
     const decide = (sample: Sample, t: number, change: Change = {}): Decision => {
       if (change.settings) siteFor(change.settings);
-      let siteMaxA = Infinity;
-      if (site) {
-        const last = latest?.surplus;
-        let r = site.allowance(this.id, t);
-        if (sample.gridW !== undefined) {
-          const read = site.reading(this.id, { gridW: sample.gridW, carW: sample.carW, batteryW: sample.batteryW ?? last?.batteryW ?? undefined, soc: sample.soc ?? last?.soc ?? undefined }, t);
-          sample = { ...sample, gridW: read.gridW };
-          r = read;
-        }
-        siteMaxA = r.allowance.maxA;
-        siteView = r.view;
-      }
-      const d = controller.update(sample, t, { ...change, siteMaxA });
-      site?.observe(this.id, controller.settings, d);
-      return d;
+      // Alone: no limit beyond the charger's own (a site left by msg.settings lifts its cap).
+      if (!site) return controller.update(sample, t, { ...change, siteMaxA: Infinity });
+      const r = decideOnSite(site, this.id, controller, sample, t, change, latest);
+      siteView = r.view;
+      return r.decision;
     };
 
     const showStatus = (): void => {

@@ -6,8 +6,9 @@
 // (nodes/lib/site-registry.ts); the bench runs the same.
 
 import { availablePower } from './available';
-import type { Decision } from './controller';
-import type { SurplusSettings } from './settings';
+import type { Decision, Sample, SurplusController } from './controller';
+import type { PriceSlot } from './prices';
+import type { Mode, SurplusSettings } from './settings';
 import { type Allowance, type Demand, type SiteLimits, type SiteMember, type Sharing, allocate, houseAmps } from './site';
 
 /** A member whose node closed keeps its car's draw this long: a redeploy or restart takes seconds, and its car charges on meanwhile. */
@@ -83,10 +84,10 @@ export class SiteShare {
     return this.entries.size;
   }
 
-  /** A member (re)joins; one that closed a moment ago is held until its controller decides again. */
+  /** A member (re)joins, or has new settings; one that closed a moment ago is held until its controller decides again. */
   join(id: string, settings: SurplusSettings): void {
-    const held = this.entries.get(id);
-    if (held?.heldUntil !== undefined) held.settings = settings;
+    const known = this.entries.get(id);
+    if (known) known.settings = settings;
     else this.entries.set(id, { member: memberOf(id, settings, undefined), settings });
   }
 
@@ -171,4 +172,31 @@ function limitsOf(entries: readonly Entry[], voltage: number): SiteLimits {
     supplyPhases: entries.some((e) => e.settings.sitePhases === 1) ? 1 : 3,
     voltage,
   };
+}
+
+/**
+ * One decision of a member's controller through its site, as the node and the bench make it:
+ * a grid reading becomes this member's share of it, the site's limit caps the current, and
+ * the site learns what the car now draws and wants. `last`: the member's previous decision
+ * (its battery readings, when this sample has none).
+ */
+export function decideOnSite(
+  site: SiteShare,
+  id: string,
+  controller: SurplusController,
+  sample: Sample,
+  now: number,
+  change: { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[] } = {},
+  last?: Decision,
+): { decision: Decision; view: SiteView } {
+  let r: { allowance: Allowance; view: SiteView; gridW?: number };
+  if (sample.gridW === undefined) r = site.allowance(id, now);
+  else {
+    const b = last?.surplus;
+    r = site.reading(id, { gridW: sample.gridW, carW: sample.carW, batteryW: sample.batteryW ?? b?.batteryW ?? undefined, soc: sample.soc ?? b?.soc ?? undefined }, now);
+    sample = { ...sample, gridW: r.gridW };
+  }
+  const decision = controller.update(sample, now, { ...change, siteMaxA: r.allowance.maxA });
+  site.observe(id, controller.settings, decision);
+  return { decision, view: r.view };
 }
