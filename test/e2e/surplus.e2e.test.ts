@@ -219,7 +219,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     assert.equal(sim.maxConcurrent, 1);
   });
 
-  it('opens the editor dialog in chromium: six tabs, the table\'s defaults, a goal, a valid node', async function () {
+  it('opens the editor dialog in chromium: seven tabs, the table\'s defaults, a goal, a site, a valid node', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       if (IN_CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
       this.skip();
@@ -245,7 +245,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       await page.locator(`[id="${surplus}"] .red-ui-flow-node`).dblclick({ timeout: 30_000 });
       const tabs = page.locator('#v2c-surplus-tabs li');
       await tabs.first().waitFor({ state: 'visible' });
-      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Tuning', 'Safety', 'Goal']);
+      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Tuning', 'Safety', 'Goal', 'Site']);
       await page.locator('#v2c-surplus-tabs a', { hasText: 'Start/stop' }).click();
       await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
       assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '120');
@@ -264,15 +264,26 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       assert.equal(await page.locator('#node-input-goalMargin').inputValue(), '10');
       await page.locator('#node-input-targetEnergy').fill('20');
       await page.locator('#node-input-targetTime').fill('07:00');
+      // The site: its fields show once it has a name; the choices come from the runtime's table.
+      await page.waitForTimeout(500);
+      await page.locator('#v2c-surplus-tabs a', { hasText: 'Site' }).click();
+      await page.locator('#node-input-site').waitFor({ state: 'visible' });
+      await page.locator('#node-input-siteCurrent').waitFor({ state: 'hidden' });
+      await page.locator('#node-input-site').fill('home');
+      await page.locator('#node-input-siteCurrent').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('#node-input-sitePhases').inputValue(), '3');
+      await page.locator('#node-input-siteCurrent').fill('25');
+      await page.locator('#node-input-siteSharing').selectOption('even');
       await page.locator('#node-dialog-ok').click();
       await page.locator('#v2c-surplus-tabs').waitFor({ state: 'detached' });
       const node = await page.evaluate((id) => {
-        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): { valid: boolean; minPause: unknown; staleAction: unknown; targetEnergy: unknown; targetTime: unknown } } } }).RED;
+        type N = { valid: boolean; minPause: unknown; staleAction: unknown; targetEnergy: unknown; targetTime: unknown; site: unknown; siteCurrent: unknown; siteSharing: unknown };
+        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): N } } }).RED;
         const n = R.nodes.node(id);
-        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction, targetEnergy: n.targetEnergy, targetTime: n.targetTime };
+        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction, targetEnergy: n.targetEnergy, targetTime: n.targetTime, site: n.site, siteCurrent: n.siteCurrent, siteSharing: n.siteSharing };
       }, surplus);
       // Text fields come back as text; the runtime reads numbers from text (settingsFrom).
-      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold', targetEnergy: '20', targetTime: '07:00' });
+      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold', targetEnergy: '20', targetTime: '07:00', site: 'home', siteCurrent: '25', siteSharing: 'even' });
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
