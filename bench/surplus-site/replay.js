@@ -1,0 +1,89 @@
+// Two chargers on one site, replayed second by second: a day of bench/surplus with twice its
+// sun (a house with two cars has the roof for them), two cars behind two Trydans (the cars and
+// chargers of bench/surplus), one grid meter that both controllers are fed, and the fuse.
+// Bookkeeping: the site's current at the fuse as the limit counts it, where the cars' energy
+// came from, and the ideal: the most sun the two cars could take each second under the fuse.
+'use strict';
+const { seeded } = require('../surplus/random');
+const { DAY_SECONDS } = require('../surplus/days');
+const { makeCar, phasesOf } = require('../surplus/cars');
+const { makeCharger } = require('../surplus/charger');
+const { VOLTS, MIN_AMPS, MAX_AMPS, EPOCH_MS } = require('../surplus/site');
+
+const PV_SCALE = 2;
+const POLL_S = 5;
+
+/** Current per phase at the fuse as the site counts it: every car on one phase, the house's import over three. */
+function fuseAmps(cars, gridW) {
+  const carsW = cars.reduce((sum, c) => sum + c.amps * c.phases * VOLTS, 0);
+  return cars.reduce((sum, c) => sum + c.amps, 0) + Math.max(0, gridW - carsW) / (3 * VOLTS);
+}
+
+/** The most of `spareW` two cars take in whole amps (0 or 6..16 each) with `roomA` at the fuse, W. */
+function idealW(specs, spareW, roomA) {
+  let best = 0;
+  const options = (p) => [0, ...Array.from({ length: MAX_AMPS - MIN_AMPS + 1 }, (_, i) => MIN_AMPS + i)].map((a) => ({ a, w: a * p * VOLTS }));
+  for (const x of options(specs[0])) {
+    for (const y of options(specs[1])) {
+      if (x.a + y.a <= roomA && x.w + y.w <= spareW && x.w + y.w > best) best = x.w + y.w;
+    }
+  }
+  return best;
+}
+
+/**
+ * Replays `sc` ({day, cars: [spec, spec], meterS, meterPhase, limitA}) with two controllers
+ * ({onMeter, onCharger, onTick} each, as bench/surplus/controllers.js makes them).
+ */
+function replay(sc, controllers) {
+  const { day } = sc;
+  const noise = seeded(day.noiseSeed);
+  const cars = sc.cars.map((spec, i) => makeCar(spec, day.seed * 31 + 7 + i));
+  const chargers = sc.cars.map((spec) => makeCharger(spec));
+  const fixedPhases = sc.cars.map((spec) => (spec.phases === 3 ? 3 : 1));
+  const readBackAt = [-1, -1];
+  const m = { carWh: 0, pvWh: 0, gridWh: 0, idealWh: 0, maxA: 0, overS: 0, starts: 0, writes: 0, perCarWh: [0, 0] };
+  const drew = [false, false];
+  for (let t = 0; t < DAY_SECONDS; t++) {
+    const now = EPOCH_MS + t * 1000;
+    const pvW = day.pvW[t] * PV_SCALE;
+    const houseW = day.houseW[t];
+    cars.forEach((car, i) => {
+      if (chargers[i].land(t)) readBackAt[i] = t + 1;
+      car.step(t, chargers[i].offer(), phasesOf(sc.cars[i], chargers[i].state.ChargeMode));
+    });
+    const carW = cars.map((c) => c.amps * c.phases * VOLTS);
+    const carsW = carW[0] + carW[1];
+    const gridW = houseW + carsW - pvW;
+    const fromGrid = Math.min(carsW, Math.max(0, gridW));
+    m.carWh += carsW / 3600;
+    m.gridWh += fromGrid / 3600;
+    m.pvWh += (carsW - fromGrid) / 3600;
+    carW.forEach((w, i) => {
+      m.perCarWh[i] += w / 3600;
+      if (w > 0 && !drew[i]) m.starts++;
+      drew[i] = w > 0;
+      chargers[i].account(w);
+    });
+    const amps = fuseAmps(cars, gridW);
+    m.maxA = Math.max(m.maxA, amps);
+    if (amps > sc.limitA + 1e-9) m.overS++;
+    m.idealWh += idealW(fixedPhases, pvW - houseW, sc.limitA) / 3600;
+
+    const send = (i, command) => {
+      m.writes += chargers[i].write(command, t);
+    };
+    // One meter, both controllers.
+    if (t % sc.meterS === sc.meterPhase) {
+      const msg = { topic: 'grid', payload: Math.round(gridW + 15 * noise.normal()) };
+      controllers.forEach((c, i) => send(i, c.onMeter(now, msg)));
+    }
+    controllers.forEach((c, i) => {
+      if (t % POLL_S === 2 || t === readBackAt[i]) send(i, c.onCharger(now, chargers[i].reading(cars[i], { houseW, pvW, batteryW: 0, gridW })));
+      send(i, c.onTick(now));
+    });
+  }
+  return m;
+}
+
+module.exports = { replay, PV_SCALE };
