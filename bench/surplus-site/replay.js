@@ -1,8 +1,11 @@
 // Two chargers on one site, replayed second by second: a day of bench/surplus with twice its
 // sun (a house with two cars has the roof for them), two cars behind two Trydans (the cars and
 // chargers of bench/surplus), one grid meter that both controllers are fed, and the fuse.
-// Bookkeeping: the site's current at the fuse as the limit counts it, where the cars' energy
-// came from, and the ideal: the most sun the two cars could take each second under the fuse.
+// Bookkeeping: the site's current at the fuse as the limit counts it, each second (a cloud or a
+// kettle raises the house's import before any controller can answer) and as the controllers
+// answer for it (the cars, and the house as the last reading showed it); where the cars'
+// energy came from; and the ideal: the most sun the two cars could take each second under
+// the fuse.
 'use strict';
 const { seeded } = require('../surplus/random');
 const { DAY_SECONDS } = require('../surplus/days');
@@ -42,7 +45,8 @@ function replay(sc, controllers) {
   const chargers = sc.cars.map((spec) => makeCharger(spec));
   const fixedPhases = sc.cars.map((spec) => (spec.phases === 3 ? 3 : 1));
   const readBackAt = [-1, -1];
-  const m = { carWh: 0, pvWh: 0, gridWh: 0, idealWh: 0, maxA: 0, overS: 0, starts: 0, writes: 0, perCarWh: [0, 0] };
+  const m = { carWh: 0, pvWh: 0, gridWh: 0, idealWh: 0, maxA: 0, overS: 0, maxCountedA: 0, countedOverS: 0, starts: 0, writes: 0, perCarWh: [0, 0] };
+  let meterHouseW = 0;
   const drew = [false, false];
   for (let t = 0; t < DAY_SECONDS; t++) {
     const now = EPOCH_MS + t * 1000;
@@ -68,6 +72,10 @@ function replay(sc, controllers) {
     const amps = fuseAmps(cars, gridW);
     m.maxA = Math.max(m.maxA, amps);
     if (amps > sc.limitA + 1e-9) m.overS++;
+    // What the controllers answer for: the cars, and the house as the last reading showed it.
+    const counted = cars.reduce((sum, c) => sum + c.amps, 0) + meterHouseW / (3 * VOLTS);
+    m.maxCountedA = Math.max(m.maxCountedA, counted);
+    if (counted > sc.limitA + 1e-9) m.countedOverS++;
     m.idealWh += idealW(fixedPhases, pvW - houseW, sc.limitA) / 3600;
 
     const send = (i, command) => {
@@ -76,6 +84,7 @@ function replay(sc, controllers) {
     // One meter, both controllers.
     if (t % sc.meterS === sc.meterPhase) {
       const msg = { topic: 'grid', payload: Math.round(gridW + 15 * noise.normal()) };
+      meterHouseW = Math.max(0, msg.payload - carsW);
       controllers.forEach((c, i) => send(i, c.onMeter(now, msg)));
     }
     controllers.forEach((c, i) => {
