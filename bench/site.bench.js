@@ -9,6 +9,7 @@
 //   node bench/site.bench.js [--only <substring>]... [--scenarios] [--json]
 'use strict';
 process.env.TZ = 'UTC';
+const { benchArgs } = require('./args');
 const path = require('node:path');
 const { DAYS, makeDay } = require('./surplus/days');
 const { CARS } = require('./surplus/cars');
@@ -32,18 +33,6 @@ const RUNS = {
   'independent': (member) => ours(member.sc),
   'independent, fuse halved': (member) => ours(member.sc, { maxCurrent: Math.floor(LIMIT_A / 2) }),
 };
-
-function args(argv) {
-  const o = { only: [], scenarios: false, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--only') o.only.push(argv[++i]);
-    else if (a === '--scenarios') o.scenarios = true;
-    else if (a === '--json') o.json = true;
-    else throw new Error(`unknown argument ${a}; see the header of bench/site.bench.js`);
-  }
-  return o;
-}
 
 function runScenario(day, pair) {
   const specs = pair.map((name) => CARS.find((c) => c.name === name));
@@ -74,7 +63,7 @@ function table(rows) {
 }
 
 function main() {
-  const o = args(process.argv.slice(2));
+  const o = benchArgs(process.argv.slice(2), 'site.bench.js');
   const started = Date.now();
   const results = [];
   for (const spec of DAYS) {
