@@ -4,8 +4,8 @@
 // and evenly) against two baselines in the same run: two independent controllers each seeing
 // the same meter (what two surplus nodes did before sites), and the same with the fuse split
 // statically (each at most half of it). Reports the fuse (the highest current at it, seconds
-// over) and the surplus used (PV into the cars, against the most the two cars could take each
-// second under the fuse). Deterministic, no network. Run after `npm run build`:
+// over) and the surplus used (PV into the cars, against the ideal: the most the two cars could
+// take each second under the fuse, as far as their batteries accept). Deterministic, no network. Run after `npm run build`:
 //   node bench/site.bench.js [--only <substring>]... [--scenarios] [--json]
 'use strict';
 process.env.TZ = 'UTC';
@@ -44,6 +44,8 @@ function runScenario(day, pair) {
     const controllers = specs.map((car, i) => make({ sc: { day: { ...day, battery: undefined }, car }, share, i }));
     out[run] = replay(sc, controllers);
   }
+  const ideal = replay(sc, 'ideal');
+  for (const run of Object.keys(out)) out[run].idealWh = ideal.pvWh;
   return out;
 }
 

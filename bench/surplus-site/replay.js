@@ -22,21 +22,28 @@ function fuseAmps(cars, gridW) {
   return cars.reduce((sum, c) => sum + c.amps, 0) + Math.max(0, gridW - carsW) / (3 * VOLTS);
 }
 
-/** The most of `spareW` two cars take in whole amps (0 or 6..16 each) with `roomA` at the fuse, W. */
-function idealW(specs, spareW, roomA) {
-  let best = 0;
-  const options = (p) => [0, ...Array.from({ length: MAX_AMPS - MIN_AMPS + 1 }, (_, i) => MIN_AMPS + i)].map((a) => ({ a, w: a * p * VOLTS }));
-  for (const x of options(specs[0])) {
-    for (const y of options(specs[1])) {
-      if (x.a + y.a <= roomA && x.w + y.w <= spareW && x.w + y.w > best) best = x.w + y.w;
+/**
+ * The ideal bound's second: the whole amps (0 or 6..16 each) that take the most of `spareW`
+ * with `roomA` at the fuse and no more than each battery accepts; the cars draw them at once.
+ */
+function idealStep(cars, phases, spareW, roomA) {
+  const amps = [0, ...Array.from({ length: MAX_AMPS - MIN_AMPS + 1 }, (_, i) => MIN_AMPS + i)];
+  const drawW = (i, a) => Math.min(a, cars[i].accepts()) * phases[i] * VOLTS;
+  let best = { w: 0, x: 0, y: 0 };
+  for (const x of amps) {
+    for (const y of amps) {
+      const w = drawW(0, x) + drawW(1, y);
+      if (x + y <= roomA && x * phases[0] * VOLTS + y * phases[1] * VOLTS <= spareW && w > best.w) best = { w, x, y };
     }
   }
-  return best;
+  cars[0].set(best.x, phases[0]);
+  cars[1].set(best.y, phases[1]);
 }
 
 /**
  * Replays `sc` ({day, cars: [spec, spec], meterS, meterPhase, limitA}) with two controllers
- * ({onMeter, onCharger, onTick} each, as bench/surplus/controllers.js makes them).
+ * ({onMeter, onCharger, onTick} each, as bench/surplus/controllers.js makes them), or with
+ * `'ideal'`: the most sun the two cars could take each second under the fuse.
  */
 function replay(sc, controllers) {
   const { day } = sc;
@@ -45,17 +52,20 @@ function replay(sc, controllers) {
   const chargers = sc.cars.map((spec) => makeCharger(spec));
   const fixedPhases = sc.cars.map((spec) => (spec.phases === 3 ? 3 : 1));
   const readBackAt = [-1, -1];
-  const m = { carWh: 0, pvWh: 0, gridWh: 0, idealWh: 0, maxA: 0, overS: 0, maxCountedA: 0, countedOverS: 0, starts: 0, writes: 0, perCarWh: [0, 0] };
+  const m = { carWh: 0, pvWh: 0, gridWh: 0, maxA: 0, overS: 0, maxCountedA: 0, countedOverS: 0, starts: 0, writes: 0, perCarWh: [0, 0] };
   let meterHouseW = 0;
   const drew = [false, false];
   for (let t = 0; t < DAY_SECONDS; t++) {
     const now = EPOCH_MS + t * 1000;
     const pvW = day.pvW[t] * PV_SCALE;
     const houseW = day.houseW[t];
-    cars.forEach((car, i) => {
-      if (chargers[i].land(t)) readBackAt[i] = t + 1;
-      car.step(t, chargers[i].offer(), phasesOf(sc.cars[i], chargers[i].state.ChargeMode));
-    });
+    if (controllers === 'ideal') idealStep(cars, fixedPhases, pvW - houseW, sc.limitA);
+    else {
+      cars.forEach((car, i) => {
+        if (chargers[i].land(t)) readBackAt[i] = t + 1;
+        car.step(t, chargers[i].offer(), phasesOf(sc.cars[i], chargers[i].state.ChargeMode));
+      });
+    }
     const carW = cars.map((c) => c.amps * c.phases * VOLTS);
     const carsW = carW[0] + carW[1];
     const gridW = houseW + carsW - pvW;
@@ -76,7 +86,7 @@ function replay(sc, controllers) {
     const counted = cars.reduce((sum, c) => sum + c.amps, 0) + meterHouseW / (3 * VOLTS);
     m.maxCountedA = Math.max(m.maxCountedA, counted);
     if (counted > sc.limitA + 1e-9) m.countedOverS++;
-    m.idealWh += idealW(fixedPhases, pvW - houseW, sc.limitA) / 3600;
+    if (controllers === 'ideal') continue;
 
     const send = (i, command) => {
       m.writes += chargers[i].write(command, t);

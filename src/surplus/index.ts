@@ -32,4 +32,4 @@ export {
 } from './settings';
 export { AsymmetricSmoother } from './smoothing';
 export { SHARINGS, allocate, houseAmps, type Allowance, type Demand, type Sharing, type SiteInput, type SiteLimits, type SiteMember } from './site';
-export { HOLD_MS, SiteShare, decideOnSite, memberOf, type GridReading, type SiteView } from './site-share';
+export { HOLD_MS, SHORT_MS, SiteShare, decideOnSite, memberOf, type GridReading, type SiteView } from './site-share';

@@ -13,6 +13,10 @@ import { type Allowance, type Demand, type SiteLimits, type SiteMember, type Sha
 
 /** A member whose node closed keeps its car's draw this long: a redeploy or restart takes seconds, and its car charges on meanwhile. */
 export const HOLD_MS = 120_000;
+/** A car that draws less than it is offered for this long takes no more (a battery that tapers or is full); longer than any car takes to start and ramp. */
+export const SHORT_MS = 60_000;
+/** ...and is offered no more than it took for this long, paused or not, so a full car does not take the surplus back from the others at every restart. */
+export const TAKES_MS = 30 * 60_000;
 
 /** The site as a member's report shows it. */
 export interface SiteView {
@@ -48,6 +52,10 @@ interface Entry {
   settings: SurplusSettings;
   /** Held for a closed node until then, epoch ms. */
   heldUntil?: number;
+  /** Since when the car draws over half an amp less than it is offered, epoch ms. */
+  shortSince?: number;
+  /** What the car was found to take, W, and until when that holds, epoch ms. */
+  takes?: { w: number; until: number };
 }
 
 /** What a member asks of the site, from its controller's latest decision. */
@@ -69,6 +77,7 @@ export function memberOf(id: string, s: SurplusSettings, d: Decision | undefined
     maxA: s.maxCurrent,
     ampsNow: Math.max(setpoint, carW === null ? 0 : carW / (phases * s.voltage)),
     drawW: carW ?? setpoint * phases * s.voltage,
+    takesW: null,
   };
 }
 
@@ -93,7 +102,20 @@ export class SiteShare {
 
   /** The member's controller decided: what its car draws and wants now. */
   observe(id: string, settings: SurplusSettings, d: Decision): void {
-    this.entries.set(id, { member: memberOf(id, settings, d), settings });
+    const member = memberOf(id, settings, d);
+    const before = this.entries.get(id);
+    const carW = d.surplus.carW;
+    const short = d.charging && carW !== null && carW < (d.setpoint - 0.5) * member.phases * member.voltage;
+    const shortSince = short ? (before?.shortSince ?? d.time) : undefined;
+    let takes = before?.takes;
+    // Short for a while: the car takes what it draws and an amp and a half more (room to show
+    // it would take more again, and its current then stays over half an amp above what it
+    // draws); the rest of its share goes to the others. A car that takes what it is offered
+    // again, or a new car, is offered its share again.
+    if (short && d.time - shortSince! >= SHORT_MS) takes = { w: carW + 1.5 * member.phases * member.voltage, until: d.time + TAKES_MS };
+    else if ((d.charging && carW !== null && carW >= (d.setpoint - 0.25) * member.phases * member.voltage) || member.demand === 'none' || (takes && d.time >= takes.until)) takes = undefined;
+    if (takes) member.takesW = takes.w;
+    this.entries.set(id, { member, settings, ...(shortSince !== undefined ? { shortSince } : {}), ...(takes ? { takes } : {}) });
   }
 
   /** The member's node closed: its car keeps its draw for HOLD_MS (or until the member is back), unless it drew nothing. */

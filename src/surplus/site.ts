@@ -40,6 +40,11 @@ export interface SiteMember {
   ampsNow: number;
   /** The car's power now, W. */
   drawW: number;
+  /**
+   * The most the car takes now, W, when it draws clearly less than it is offered (a battery
+   * that tapers or is full): what it leaves goes to the others. Null: what it is offered.
+   */
+  takesW: number | null;
 }
 
 export interface SiteLimits {
@@ -131,14 +136,16 @@ function shareSurplus(members: readonly SiteMember[], site: SiteInput): Map<stri
 function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing): Map<string, number> {
   const out = new Map<string, number>();
   // Half an amp beyond the maximum: the controller's hysteresis would keep a car at its maximum share one amp short.
-  const room = (m: SiteMember) => maxW(m) + (m.phases * m.voltage) / 2 - (m.demand === 'minpv' ? minW(m) : 0);
+  // A car that takes less than it is offered keeps at least its minimum (it still charges what it takes).
+  const room = (m: SiteMember) => Math.min(maxW(m) + (m.phases * m.voltage) / 2, Math.max(m.takesW ?? Infinity, minW(m))) - (m.demand === 'minpv' ? minW(m) : 0);
   if (sharing === 'priority' || takers.length < 2) {
     // A car that is paused and cannot start on what is left passes it on to the next.
     takers.forEach((m, i) => {
       const share = pool > 0 ? Math.min(pool, room(m)) : i === 0 ? pool : 0;
       const passes = !m.charging && m.demand === 'pv' && share < minW(m) * SUN_COVER && i < takers.length - 1;
       out.set(m.id, passes ? 0 : share);
-      if (!passes) pool -= Math.max(share, 0);
+      // What it takes is gone from the pool, not the minimum it is given beyond that.
+      if (!passes) pool -= Math.max(Math.min(share, m.takesW ?? share), 0);
     });
     return out;
   }
@@ -200,7 +207,8 @@ class Room {
 
 /** The current a member's share (or its demand) calls for, A. */
 function wantAmps(m: SiteMember, shareW: number): number {
-  const clamp = (a: number) => Math.min(m.maxA, Math.max(m.minA, a));
+  const takesA = m.takesW === null ? Infinity : Math.max(m.minA, Math.ceil(m.takesW / (m.phases * m.voltage)));
+  const clamp = (a: number) => Math.min(m.maxA, takesA, Math.max(m.minA, a));
   const a = Math.ceil(shareW / (m.phases * m.voltage) - 1e-9);
   switch (m.demand) {
     case 'none':
@@ -220,7 +228,8 @@ function wantAmps(m: SiteMember, shareW: number): number {
  * The limit, split: cars held by a restarting node keep what they draw; then every member in
  * order of priority gets the current its share calls for if at least its minimum fits (else
  * nothing: it pauses), or evenly (the minimum each, then an amp each in turn). What is left
- * lets them follow the sun up to their maximum, in the same order.
+ * lets them follow the sun up to their maximum, in the same order, and then goes to the cars
+ * that want nothing yet.
  */
 function shareLimit(members: readonly SiteMember[], site: SiteInput, shares: Map<string, number>): Map<string, number> {
   const caps = new Map<string, number>();
@@ -263,6 +272,14 @@ function shareLimit(members: readonly SiteMember[], site: SiteInput, shares: Map
   };
   raise((m) => want.get(m.id)!);
   raise((m) => m.maxA);
+  // A car that wants nothing now (a paused car short of sun) may still have the room that is
+  // left: its cap then says what the fuse allows, and it pauses for the fuse only when the fuse is short.
+  for (const m of order) {
+    if (m.demand === 'held' || m.demand === 'none' || caps.get(m.id)! > 0 || room.fit(m) < m.minA) continue;
+    const a = Math.min(m.maxA, room.fit(m));
+    caps.set(m.id, a);
+    room.take(m, a);
+  }
   return caps;
 }
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_SETTINGS, SiteShare, SurplusController, allocate, houseAmps, type SiteInput, type SiteMember } from '../../src/surplus';
 
 const member = (id: string, extra: Partial<SiteMember> = {}): SiteMember => ({
-  id, priority: 0, demand: 'pv', charging: false, phases: 1, voltage: 230, minA: 6, maxA: 16, ampsNow: 0, drawW: 0, ...extra,
+  id, priority: 0, demand: 'pv', charging: false, phases: 1, voltage: 230, minA: 6, maxA: 16, ampsNow: 0, drawW: 0, takesW: null, ...extra,
 });
 const site = (surplusW: number, extra: Partial<SiteInput> = {}, limits: Partial<SiteInput['limits']> = {}): SiteInput => ({
   sharing: 'priority', surplusW, houseW: 0, ...extra, limits: { currentA: null, powerW: null, supplyPhases: 3, voltage: 230, ...limits },
@@ -47,6 +47,13 @@ describe('several chargers on one site', () => {
       // b charges at 6 A, a has priority and takes the surplus: b's 1380 W are not a's to take while b rides on.
       const m = [member('a', { priority: 2 }), member('b', { priority: 1, charging: true, ampsNow: 6, drawW: 1380 })];
       assert.deepEqual(shares(m, site(3500)), { a: 2120, b: 0 });
+    });
+
+    it('a car that takes less than it is offered (a battery that tapers) leaves the rest to the next', () => {
+      const m = [member('a', { priority: 2, charging: true, ampsNow: 16, drawW: 1840, takesW: 2300 }), member('b', { priority: 1 })];
+      assert.deepEqual(shares(m, site(5000)), { a: 2300, b: 2700 });
+      // The fuse: a first what it takes (10 A), b what its share calls for (12 A), then a up to the rest; b rises once a's 16 A have come down.
+      assert.deepEqual(caps(m, site(5000, {}, { currentA: 25 })), { a: 13, b: 9 });
     });
 
     it('importing: nobody is given surplus', () => {
