@@ -110,10 +110,10 @@ export class SiteShare {
     let takes = before?.takes;
     // Short for a while: the car takes what it draws and an amp and a half more (room to show
     // it would take more again, and its current then stays over half an amp above what it
-    // draws); the rest of its share goes to the others. A car that takes what it is offered
-    // again, or a new car, is offered its share again.
+    // draws); the rest of its share goes to the others. A car that draws into that room again
+    // (it would take more), a new car, or half an hour on, is offered its share again.
     if (short && d.time - shortSince! >= SHORT_MS) takes = { w: carW + 1.5 * member.phases * member.voltage, until: d.time + TAKES_MS };
-    else if ((d.charging && carW !== null && carW >= (d.setpoint - 0.25) * member.phases * member.voltage) || member.demand === 'none' || (takes && d.time >= takes.until)) takes = undefined;
+    else if ((takes && carW !== null && carW > takes.w - member.phases * member.voltage / 2) || member.demand === 'none' || (takes && d.time >= takes.until)) takes = undefined;
     if (takes) member.takesW = takes.w;
     this.entries.set(id, { member, settings, ...(shortSince !== undefined ? { shortSince } : {}), ...(takes ? { takes } : {}) });
   }
