@@ -96,7 +96,7 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
     case 'waitingForMeter':
       return { fill: 'grey', shape: 'ring', key: d.reason === 'waitingForCharger' ? 'waitingForCharger' : 'waitingForMeter', params: {} };
     case 'waiting':
-      return { fill: 'blue', shape: 'ring', key: 'waiting', params: {} };
+      return { fill: 'blue', shape: 'ring', key: d.reason === 'siteLimit' ? 'siteLimit' : 'waiting', params: {} };
     case 'noCar':
       return { fill: 'grey', shape: 'ring', key: 'noCar', params: {} };
     case 'locked':

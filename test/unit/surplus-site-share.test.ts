@@ -2,7 +2,7 @@
 // the site's bookkeeping for its members' readings (site-share.ts).
 
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SETTINGS, SiteShare, SurplusController, allocate, houseAmps, type SiteInput, type SiteMember } from '../../src/surplus';
+import { DEFAULT_SETTINGS, SiteShare, SurplusController, allocate, houseAmps, settingsFrom, statusOf, type SiteInput, type SiteMember } from '../../src/surplus';
 
 const member = (id: string, extra: Partial<SiteMember> = {}): SiteMember => ({
   id, priority: 0, demand: 'pv', charging: false, phases: 1, voltage: 230, minA: 6, maxA: 16, ampsNow: 0, drawW: 0, takesW: null, ...extra,
@@ -120,6 +120,32 @@ describe('several chargers on one site', () => {
   describe('the site of a node', () => {
     const settings = { ...DEFAULT_SETTINGS, site: 'home', siteCurrent: 20 };
 
+    it('takes its settings from the table: a name of at most 64 characters, a sharing, a limit', () => {
+      assert.deepEqual(
+        ((s) => [s.site, s.siteSharing, s.siteCurrent, s.sitePower, s.sitePhases, s.sitePriority])(settingsFrom({ site: ' home ', siteSharing: 'EVEN', siteCurrent: '25', sitePhases: '1', sitePriority: 3 })),
+        ['home', 'even', 25, null, 1, 3],
+      );
+      assert.throws(() => settingsFrom({ site: 'x'.repeat(65) }), /site: .* is not a name of at most 64 characters/);
+      assert.throws(() => settingsFrom({ siteSharing: 'fair' }), /siteSharing: "fair" is not one of priority, even/);
+      assert.throws(() => settingsFrom({ siteCurrent: 3 }), /siteCurrent: 3 is out of range; expected 6..1000 A/);
+    });
+
+    it('with a stale meter counts the house as last measured: the limit holds without readings', () => {
+      const site = new SiteShare('home');
+      const t = Date.UTC(2026, 5, 21, 20);
+      const a = new SurplusController({ ...settings, mode: 'fast', sitePriority: 2 }, { now: t });
+      site.join('a', a.settings);
+      // 4.6 kW of house on three phases: 6.7 A of the 20 A per phase.
+      const r = site.reading('a', { gridW: 4600 }, t);
+      site.observe('a', a.settings, a.update({ gridW: r.gridW }, t, { siteMaxA: r.allowance.maxA }));
+      const later = t + 10 * 60_000;
+      const { allowance } = site.allowance('a', later);
+      assert.equal(allowance.maxA, 13);
+      const d = a.tick(later, allowance.maxA);
+      assert.equal(d.state, 'charging', 'fast mode charges without the meter');
+      assert.ok(d.setpoint <= 13, `${d.setpoint} A`);
+    });
+
     it("shows each member's controller its share, not the whole meter: two controllers do not fight over the same watts", () => {
       const t0 = Date.UTC(2026, 5, 21, 10);
       const site = new SiteShare('home');
@@ -166,6 +192,7 @@ describe('several chargers on one site', () => {
       const d = b.update({ gridW: first.gridW }, t + 2000, { siteMaxA: first.allowance.maxA });
       site.observe('b', b.settings, d);
       assert.equal(d.reason, 'siteLimit');
+      assert.equal(statusOf(d, false).key, 'siteLimit', 'the status says it waits for the fuse, not the sun');
       assert.equal(site.allowance('b', t + 3000).allowance.maxA, 0, 'a still draws 16 of 20 A: 4 A are below b\'s minimum');
       assert.equal(site.reading('b', { gridW: 3680 }, t + 200_000).allowance.maxA, 14, 'held no longer: its car counts as the house, by the meter');
     });
