@@ -19,8 +19,9 @@ const SIM_CHARGERS = [
   { key: 'E', name: 'Sim charger E (MQTT meter)' },
   { key: 'F', name: 'Sim charger F (dashboard)' },
   { key: 'G', name: 'Sim charger G (cloud)', cloud: true },
-  { key: 'H', name: 'Sim charger H (site, garage)' },
-  { key: 'I', name: 'Sim charger I (site, carport)' },
+  { key: 'H', name: 'Sim charger H (goal)' },
+  { key: 'I', name: 'Sim charger I (site, garage)' },
+  { key: 'J', name: 'Sim charger J (site, carport)' },
 ];
 
 /**
@@ -35,12 +36,13 @@ const EXAMPLE_CHARGER = {
   'PV surplus with an HTTP-polled meter': { key: 'D', role: 'drives' },
   'PV surplus with an MQTT grid meter': { key: 'E', role: 'drives' },
   'Dashboard - PV surplus at a glance': { key: 'F', role: 'drives' },
+  '20 kWh by 7 am from the sun and the cheapest hours': { key: 'H', role: 'drives' },
   'Charge 10 kWh tonight': { key: 'G', role: 'drives' },
   'RFID cards': { key: 'G', role: 'drives' },
   'Charging statistics to a CSV file': { key: 'G', role: 'reads' },
   'Quota-aware cloud commands': { key: 'G', role: 'reads' },
   'Simulated sunny and cloudy day (no hardware)': null,
-  'Two chargers share the surplus and one fuse': { key: 'H', role: 'drives', more: ['I'] },
+  'Two chargers share the surplus and one fuse': { key: 'I', role: 'drives', more: ['J'] },
 };
 
 /**

@@ -77,6 +77,8 @@ export interface CloudResult {
 export const CLOUD_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const CONNECTIONS = 2;
+/** How long close waits for the calls on the wire before cutting them, ms. */
+const CLOSE_GRACE_MS = 2_000;
 const CLOUD_CONNECTION = 'the connection to the V2C cloud';
 /** Deeper than any cloud reply: one nested further is refused, not searched without end. */
 const MAX_REPLY_DEPTH = 64;
@@ -98,6 +100,8 @@ export class CloudClient {
   /** Calls on the wire at once; the rest wait here, not in the HTTP agent, so a 429 can stop them. */
   private readonly slots = new Slots(CONNECTIONS);
   private closed = false;
+  /** Requests sent and not yet answered: close gives them a moment to finish. */
+  private readonly onTheWire = new Set<Promise<unknown>>();
 
   constructor(options: CloudClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -151,7 +155,7 @@ export class CloudClient {
     try {
       reservation.confirm();
       this.checkOpen();
-      const res = await boundedRequest(
+      const request = boundedRequest(
         this.dispatcher,
         {
           origin: base.origin,
@@ -162,6 +166,8 @@ export class CloudClient {
         },
         { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'the V2C cloud' },
       );
+      this.onTheWire.add(request);
+      const res = await request.finally(() => this.onTheWire.delete(request));
       status = res.status;
       headers = rateLimitHeaders(res.headers);
       text = res.body;
@@ -225,10 +231,19 @@ export class CloudClient {
   }
 
   async close(): Promise<void> {
-    // Waiting calls are turned away first, so none gets a slot on a dispatcher being destroyed.
+    // Waiting calls are turned away first, so none gets a slot on a dispatcher being closed.
     this.closed = true;
     this.slots.close(new Closed(CLOUD_CONNECTION));
-    if (this.ownsDispatcher) await this.dispatcher.destroy();
+    if (!this.ownsDispatcher) return;
+    // Calls on the wire get a moment to finish: an answer the cloud gave, a 429 above all, is
+    // learnt and stored for the next client of the key instead of lost to a redeploy. A call
+    // still hanging after that is cut, so a silent cloud cannot hold a redeploy.
+    // (undici's own graceful close would also wait, but a destroy after it no longer cuts.)
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    await Promise.race([Promise.allSettled(this.onTheWire), grace]);
+    clearTimeout(timer);
+    await this.dispatcher.destroy();
   }
 }
 

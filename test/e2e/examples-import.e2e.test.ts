@@ -43,6 +43,7 @@ const CLOUD_TYPES = new Set(['v2c-cloud-command', 'v2c-rfid', 'v2c-statistics', 
 const ADDRESS_PROPS = ['url', 'broker', 'host', 'cloudUrl'];
 /** The path of the meter's reply the HTTP example polls (a Fronius inverter's power flow). */
 const METER_PATH = '/solar_api/v1/GetPowerFlowRealtimeData.fcgi';
+const PRICES_PATH = '/v1/marketdata';
 const SURPLUS_EXAMPLE = "PV surplus with the charger's own meter";
 const DASHBOARD_MODULE = '@flowfuse/node-red-dashboard';
 
@@ -102,10 +103,18 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     installedTypes = new Set((nodes as Array<{ types: string[] }>).flatMap((s) => s.types));
     // A meter with a Fronius inverter's power-flow reply, reading the simulator's site.
     const sim = ed.sim;
-    meter = http.createServer((_req, res) => {
+    // The same server is the price API (aWATTar's reply: a day of hourly prices).
+    meter = http.createServer((req, res) => {
       meterReads++;
-      const site = sim.snapshot().site;
       res.setHeader('Content-Type', 'application/json');
+      if (req.url === PRICES_PATH) {
+        const hour = 3_600_000;
+        const first = Math.floor(Date.now() / hour) * hour;
+        const data = Array.from({ length: 24 }, (_, i) => ({ start_timestamp: first + i * hour, end_timestamp: first + (i + 1) * hour, marketprice: 100 + (i % 5) * 10, unit: 'Eur/MWh' }));
+        res.end(JSON.stringify({ object: 'list', data }));
+        return;
+      }
+      const site = sim.snapshot().site;
       res.end(JSON.stringify({ Body: { Data: { Site: { P_Grid: site.gridW, P_PV: site.pvW, P_Load: -site.houseW } } } }));
     });
     await new Promise<void>((resolve) => meter!.listen(0, '127.0.0.1', resolve));
@@ -183,8 +192,8 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
 
   /**
    * What the example asks of the user: the charger's address (and for the cloud, key and
-   * device); the meter's URL in the msg.url of the inject that starts each poll (here the
-   * test's meter).
+   * device); the meter's (or the price API's) URL in the msg.url of the inject that starts
+   * each poll (here the test's meter).
    */
   async function pointAtSimulator(nodes: FlowNode[]): Promise<void> {
     const page = ed!.page;
@@ -198,7 +207,8 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
         if ((await row.locator('input.node-input-prop-property-name').inputValue()) !== 'url') continue;
         // (The value's typedInput hides the original input and shows its own right after it.)
         const value = row.locator('input.node-input-prop-property-value + .red-ui-typedInput-container input.red-ui-typedInput-input');
-        await value.fill(`http://127.0.0.1:${meterPort}${METER_PATH}`);
+        // The goal example's hourly inject fetches prices; the others poll a meter.
+        await value.fill(`http://127.0.0.1:${meterPort}${inject.name === 'every hour' ? PRICES_PATH : METER_PATH}`);
         await value.press('Tab');
         done = true;
       }
@@ -252,7 +262,7 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
       const readsBefore = meterReads;
       await deploy(page);
       if (nodes.some((n) => n.type === 'http request')) {
-        await waitFor(`"${name}" reading the meter`, () => (meterReads > readsBefore ? true : undefined), 15_000);
+        await waitFor(`"${name}" reading its meter or prices`, () => (meterReads > readsBefore ? true : undefined), 15_000);
       }
       const ours = nodes.filter((n) => NODE_TYPES.includes(n.type) && n.type !== 'v2c-config');
       const talksToSim = nodes.some((n) => n.type === 'v2c-config');

@@ -217,7 +217,7 @@ describe('examples', function () {
       assert.deepEqual(errorLines(nr!.output()), [], nr!.output());
     });
 
-    it('show on every V2C node what to set, and the HTTP meter says to set its URL', async () => {
+    it('show on every V2C node what to set, and the HTTP meter and the price fetch say to set their URLs', async () => {
       const all = importedSideBySide();
       const users = all.filter((n) => V2C_USERS.has(n.type) || (n.type === 'v2c-surplus' && n.server));
       assert.ok(users.length > 20, `${users.length} V2C nodes with a charger`);
@@ -226,6 +226,9 @@ describe('examples', function () {
       const gate = all.find((n) => n.type === 'function' && n.name === 'meter URL set?');
       assert.ok(gate);
       assert.match(shown.get(gate.id)?.text ?? '', /set your meter's URL in the "every 5 s" inject/);
+      const prices = all.find((n) => n.type === 'function' && n.name === 'price URL set?');
+      assert.ok(prices);
+      assert.match(shown.get(prices.id)?.text ?? '', /set a price API's URL in the "every hour" inject/);
     });
 
     it('serve the dashboard page at /dashboard', async () => {

@@ -37,9 +37,16 @@ const EXAMPLES = fs
     return nodes.some((n) => n.type === 'v2c-surplus') && !nodes.some((n) => n.type.startsWith('ui-'));
   });
 
+/** The local "aWATTar"'s price of the i-th hour from now, EUR/MWh: uneven, so the cheapest hours are a choice. */
+function awattarPrice(i: number): number {
+  return 50 + ((i * 7) % 13) * 10;
+}
+
 interface Observed {
   statuses: Record<string, string>;
   errors: Array<{ source?: string; message?: string }>;
+  /** The last decision report's goal (output 2 of a PV surplus node). */
+  goal?: unknown;
 }
 
 describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, function () {
@@ -92,6 +99,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
           "const s = global.get('e2e') || { statuses: {}, errors: [] };",
           "if (msg.status) s.statuses[msg.status.source.id] = msg.status.text || '';",
           'if (msg.error) s.errors.push({ source: msg.error.source && msg.error.source.type, message: msg.error.message });',
+          "if (msg.payload && typeof msg.payload === 'object' && msg.payload.goal) s.goal = msg.payload.goal;",
           "global.set('e2e', s);",
           'return null;',
         ].join('\n'),
@@ -112,6 +120,21 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     http('/e2e/surplus', "msg.payload = global.get('e2e') || { statuses: {}, errors: [] }; return msg;");
     // A Fronius inverter exporting 2.5 kW with 4 kW of PV.
     http('/e2e/fronius', 'msg.payload = { Body: { Data: { Site: { P_Grid: -2500, P_PV: 4000 } } } }; return msg;');
+    // Day-ahead prices as aWATTar serves them (EUR/MWh): the next 24 hours, each hour's price
+    // from awattarPrice (below).
+    http(
+      '/e2e/awattar',
+      [
+        'const hour = 3600000;',
+        'const first = Math.floor(Date.now() / hour) * hour;',
+        'const data = [];',
+        'for (let i = 0; i < 24; i++) {',
+        `  data.push({ start_timestamp: first + i * hour, end_timestamp: first + (i + 1) * hour, marketprice: (${awattarPrice.toString()})(i), unit: 'Eur/MWh' });`,
+        '}',
+        "msg.payload = { object: 'list', data, url: '/at/v1/marketdata' };",
+        'return msg;',
+      ].join('\n'),
+    );
 
     const surplusIds: Record<string, string> = {};
     for (const name of names) {
@@ -127,11 +150,18 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
         // Config nodes (the MQTT broker) live outside tabs, like an import puts them.
         if (!['mqtt-broker'].includes(node.type)) copy.z = tab;
         if (copy.server && configs.has(copy.server)) copy.server = configs.get(copy.server)!.id;
-        // The HTTP example's meter URL is the inject's msg.url, empty until the user sets it.
+        // The HTTP examples' URLs are the inject's msg.url, empty until the user sets them: the
+        // meter's is the local "inverter", the prices' the local "aWATTar".
         if (node.type === 'inject' && Array.isArray(node.props) && (node.props as Array<{ p: string }>).some((p) => p.p === 'url')) {
-          copy.props = (node.props as Array<{ p: string }>).map((p) => (p.p === 'url' ? { ...p, v: `${red!.url}/e2e/fronius` } : p));
+          const url = `${red!.url}/e2e/${node.name === 'every hour' ? 'awattar' : 'fronius'}`;
+          copy.props = (node.props as Array<{ p: string }>).map((p) => (p.p === 'url' ? { ...p, v: url } : p));
         }
-        if (node.type === 'v2c-surplus') surplusIds[surplusIds[name] ? `${name} (${node.name})` : name] = node.id;
+        if (node.type === 'v2c-surplus') {
+          // Two chargers on one site: the second by its name.
+          surplusIds[surplusIds[name] ? `${name} (${node.name})` : name] = node.id;
+          // Its decisions (output 2) are recorded too: the goal's plan is in them.
+          copy.wires = [copy.wires?.[0] ?? [], [...(copy.wires?.[1] ?? []), `${record}-link-${tab}`]];
+        }
         flows.push(copy);
       }
       flows.push(
@@ -146,6 +176,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
 
   it('has a PV surplus example for each meter the issue names', () => {
     assert.deepEqual([...EXAMPLES].sort(), [
+      '20 kWh by 7 am from the sun and the cheapest hours',
       'Battery priority and min+PV',
       'PV surplus with an HTTP-polled meter',
       'PV surplus with an MQTT grid meter',
@@ -217,6 +248,46 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     const status = (await observed()).statuses[surplusIds[name]!];
     assert.match(String(status), /^(PV \d+ A|stop in \d+:\d\d)/, `status: ${status}`);
     assert.equal(sim.maxConcurrent, 1);
+  });
+
+  it('"20 kWh by 7 am from the sun and the cheapest hours" fetches the prices and plans the goal in the cheapest hours', async function () {
+    const name = '20 kWh by 7 am from the sun and the cheapest hours';
+    // A night: no sun, so the plan goes to the cheapest hours (with sun seen lately it would
+    // keep to the latest safe ones).
+    const dark = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 0 } });
+    others.push(dark);
+    const darkHost = (await dark.start()).host;
+    const { flows, surplusIds } = build([name], () => [darkHost]);
+    // Its 07:00 may be an hour away, leaving no choice: the test's deadline is 10 hours away,
+    // where 20 kWh need about 6 hours at full power.
+    const at = new Date(Date.now() + 10 * 3_600_000);
+    const by = `${String(at.getHours()).padStart(2, '0')}:00`;
+    flows.find((n) => n.id === surplusIds[name])!.targetTime = by;
+    await deployFlows(red!.url, flows);
+    const goal = await waitFor(
+      'a goal plan with the fetched prices',
+      async () => {
+        const g = (await observed()).goal as { targetKwh?: number; pricesKnown?: number; slots?: Array<{ start: string; price: number }>; deadline?: string } | undefined;
+        return g && g.pricesKnown && g.slots?.length ? g : undefined;
+      },
+      30_000,
+    ).catch(failWithLog);
+    assert.equal(goal.targetKwh, 20);
+    assert.equal(new Date(Date.parse(goal.deadline!)).getHours(), at.getHours(), `the deadline is ${by} local time`);
+    assert.ok(goal.slots!.length < 10, `a choice was made: ${JSON.stringify(goal.slots)}`);
+    // No hour before the deadline left out is cheaper than one chosen.
+    let leftOut = 0;
+    const hour = 3_600_000;
+    const first = Math.floor(Date.now() / hour) * hour;
+    const chosen = new Set(goal.slots!.map((slot) => Math.floor(Date.parse(slot.start) / hour) * hour));
+    const dearestChosen = Math.max(...goal.slots!.map((slot) => slot.price));
+    for (let i = 1; first + (i + 1) * hour <= Date.parse(goal.deadline!); i++) {
+      if (chosen.has(first + i * hour)) continue;
+      leftOut++;
+      assert.ok(awattarPrice(i) >= dearestChosen, `hour ${i} (${awattarPrice(i)}) left out, chosen up to ${dearestChosen}: ${JSON.stringify(goal.slots)}`);
+    }
+    assert.ok(leftOut >= 2, `hours were left out: ${JSON.stringify(goal.slots)}`);
+    assert.deepEqual((await observed()).errors, [], 'no node reported an error');
   });
 
   it('opens the editor dialog in chromium: seven tabs, the table\'s defaults, a goal, a site, a valid node', async function () {

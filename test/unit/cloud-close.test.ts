@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudBudget } from '../../src/coordinator/cloud-budget';
+import { CloudBudget, type Ledger, type LedgerStore } from '../../src/coordinator/cloud-budget';
 import { CloudClient } from '../../src/trydan/cloud-client';
 import { Slots } from '../../src/trydan/slots';
 import { within } from '../helpers/endless-server';
@@ -14,16 +14,20 @@ describe('cloud calls waiting for a connection', () => {
   let sent: number;
   /** Milliseconds before the server answers; undefined: never. */
   let delayMs: number | undefined;
+  /** The status the server answers with (a 429 carries the rate-limit headers). */
+  let status: number;
   let base: string;
   beforeEach(async () => {
     sent = 0;
+    status = 200;
     server = createServer((req, res) => {
       sent++;
       req.resume();
       if (delayMs === undefined) return;
       setTimeout(() => {
-        res.writeHead(200);
-        res.end('OK');
+        if (status === 429) res.writeHead(429, { 'content-type': 'application/json', 'RateLimit-Limit': '1000', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '3600' });
+        else res.writeHead(status);
+        res.end(status === 429 ? '{"message":"API rate limit exceeded"}' : 'OK');
       }, delayMs);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -36,20 +40,51 @@ describe('cloud calls waiting for a connection', () => {
 
   const codes = (calls: Array<Promise<unknown>>) => within(5_000, Promise.all(calls.map((c) => c.then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'))));
 
-  it('closing the client (redeploy) charges only the calls that went out; the waiting ones fail CLOSED and cost nothing', async () => {
+  it('closing the client (redeploy) lets the calls on the wire get their answer; the waiting ones fail CLOSED and cost nothing', async () => {
     delayMs = 300;
     const budget = new CloudBudget();
     const client = new CloudClient({ baseUrl: base, apiKey: KEY, budget });
     const before = budget.snapshot().remaining;
-    const calls = Array.from({ length: 6 }, () => client.call('reboot', { deviceId: 'D' }));
+    const results = codes(Array.from({ length: 6 }, () => client.call('reboot', { deviceId: 'D' })));
     await new Promise((r) => setTimeout(r, 50));
     await client.close();
-    const results = await codes(calls);
-    assert.equal(before - budget.snapshot().remaining, sent, `sent ${sent}, results ${results.join()}`);
-    assert.deepEqual(results, Array(6).fill('CLOSED'));
+    assert.equal(before - budget.snapshot().remaining, sent, `sent ${sent}, results ${(await results).join()}`);
+    assert.equal(sent, 2, 'two calls held the connections');
+    assert.deepEqual(await results, ['ok', 'ok', 'CLOSED', 'CLOSED', 'CLOSED', 'CLOSED']);
     // A call after the close costs nothing either.
     assert.equal((await codes([client.call('reboot', { deviceId: 'D' })]))[0], 'CLOSED');
     assert.equal(before - budget.snapshot().remaining, sent);
+  });
+
+  it('a 429 answered while the client closes (redeploy) is learnt and stored: the next client of the key sends nothing', async () => {
+    delayMs = 200;
+    status = 429;
+    let stored: Ledger | undefined;
+    const store: LedgerStore = { load: () => stored, save: (ledger) => void (stored = ledger) };
+    const client = new CloudClient({ baseUrl: base, apiKey: KEY, budget: new CloudBudget({ store }) });
+    const call = codes([client.call('reboot', { deviceId: 'D' })]);
+    await new Promise((r) => setTimeout(r, 50));
+    await client.close();
+    assert.deepEqual(await call, ['RATE_LIMITED']);
+    const next = new CloudClient({ baseUrl: base, apiKey: KEY, budget: new CloudBudget({ store }) });
+    try {
+      assert.deepEqual(await codes([next.call('reboot', { deviceId: 'D' })]), ['RATE_LIMITED']);
+      assert.equal(sent, 1, 'the next client sent nothing after the 429');
+    } finally {
+      await next.close();
+    }
+  });
+
+  it('closing cuts a call still hanging after a short grace: a redeploy is not held by a cloud that never answers', async () => {
+    delayMs = undefined;
+    const budget = new CloudBudget();
+    const client = new CloudClient({ baseUrl: base, apiKey: KEY, budget });
+    const call = codes([client.call('reboot', { deviceId: 'D' })]);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await client.close();
+    assert.ok(Date.now() - started < 3_000, `close took ${Date.now() - started} ms`);
+    assert.deepEqual(await call, ['CLOSED']);
   });
 
   it('a call waits for a connection at most its deadline, then gives its reservation back', async () => {
