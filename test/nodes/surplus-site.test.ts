@@ -2,11 +2,11 @@
 // each on its own simulated charger, fed one grid meter (the house, the sun and both cars),
 // under one fuse. Over a replayed stretch of a sunny and cloudy midday they never draw more
 // than the fuse together, use the surplus the fuse allows, and a car that leaves hands its
-// share to the other at once.
+// share to the other at once; and through a redeploy, two cars at full power stay under it.
 
 import { strict as assert } from 'node:assert';
 import { SimClock, TrydanSimulator } from '../../src/sim';
-import { config, helper, lastStatus, nodes, sleep, waitFor } from './flow';
+import { config, helper, lastStatus, nodes, redeploy, sleep, waitFor } from './flow';
 
 type Report = { state: string; reason: string; setpoint: number; time: number; site: { shareW: number; maxA: number | null; totalA: number; limitA: number | null; members: number } | null };
 type Msg = { payload: Report };
@@ -106,6 +106,42 @@ describe('v2c-surplus: two chargers on one site through the runtime', function (
       await waitFor('b up to its maximum', () => b.state.Paused === 0 && b.state.Intensity === 16, 20_000);
       assert.ok(before < 16, `b was at ${before} A before`);
       assert.equal(last(ra).site?.shareW, 0);
+      assert.ok(worstA <= FUSE_A + 0.5, `the cars drew ${worstA.toFixed(1)} A together, fuse ${FUSE_A} A`);
+    } finally {
+      stop = true;
+      await meter;
+    }
+  });
+  it('keeps two cars at full power under the fuse through a redeploy of both nodes', async () => {
+    const fast = { mode: 'fast', site: 'home', siteCurrent: FUSE_A, staleTimeout: 30 };
+    const flow = [
+      { ...config(hosts[0]!), id: 'cfgA', name: 'a' },
+      { ...config(hosts[1]!), id: 'cfgB', name: 'b' },
+      { id: 'sa', type: 'v2c-surplus', server: 'cfgA', sitePriority: 2, ...fast, wires: [['wa'], []] },
+      { id: 'sb', type: 'v2c-surplus', server: 'cfgB', sitePriority: 1, ...fast, wires: [['wb'], []] },
+      { id: 'wa', type: 'v2c-write-out', server: 'cfgA', keyword: '', wires: [[]] },
+      { id: 'wb', type: 'v2c-write-out', server: 'cfgB', keyword: '', wires: [[]] },
+    ];
+    await helper.load(nodes, flow);
+    let worstA = 0;
+    let stop = false;
+    const meter = (async () => {
+      while (!stop) {
+        const carW = a.site.carW + b.site.carW;
+        worstA = Math.max(worstA, carW / VOLTS);
+        for (const id of ['sa', 'sb']) helper.getNode(id)?.receive({ payload: a.site.houseW + carW - a.site.pvW } as never);
+        await sleep(100);
+      }
+    })();
+    try {
+      // The first priority at its maximum, the second what the fuse leaves.
+      await waitFor('16 A and 9 A', () => a.state.Paused === 0 && a.state.Intensity === 16 && b.state.Paused === 0 && b.state.Intensity === 9, 30_000);
+      await sleep(2_000);
+      await redeploy(flow, ['sa', 'sb']);
+      // Both nodes start afresh, adopt the running sessions and share the fuse as before.
+      await sleep(8_000);
+      assert.equal(a.state.Intensity, 16);
+      assert.equal(b.state.Intensity, 9);
       assert.ok(worstA <= FUSE_A + 0.5, `the cars drew ${worstA.toFixed(1)} A together, fuse ${FUSE_A} A`);
     } finally {
       stop = true;
