@@ -8,24 +8,12 @@
 //   node bench/goals.bench.js [--only <substring>]... [--scenarios] [--json] [--workers <n>]
 'use strict';
 process.env.TZ = 'UTC';
+const { benchArgs } = require('./args');
 const { scenarioList, runAll } = require('./surplus-goals/run');
 const { formatTable, verdict, totals } = require('./surplus-goals/report');
 
-function args(argv) {
-  const o = { only: [], scenarios: false, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--only') o.only.push(argv[++i]);
-    else if (a === '--scenarios') o.scenarios = true;
-    else if (a === '--json') o.json = true;
-    else if (a === '--workers') o.workers = Number(argv[++i]);
-    else throw new Error(`unknown argument ${a}; see the header of bench/goals.bench.js`);
-  }
-  return o;
-}
-
 async function main() {
-  const o = args(process.argv.slice(2));
+  const o = benchArgs(process.argv.slice(2), 'goals.bench.js', { workers: 'number' });
   const started = Date.now();
   const list = scenarioList(o.only);
   if (list.length === 0) throw new Error('no scenario matches --only');

@@ -21,17 +21,26 @@ import {
   POWER_UNITS,
   type GridSource,
   type MeterOptions,
+  type PriceSlot,
+  type Sample,
   SETTINGS,
+  type SiteShare,
+  decideOnSite,
+  type SiteView,
   SurplusController,
   type SurplusSettings,
+  type Mode,
   readMessage,
   reportOf,
   sampleOf,
   settingsFrom,
+  siteReportOf,
+  siteStatusOf,
   statusOf,
 } from '../src/surplus';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
+import { joinSite, leaveSite } from './lib/site-registry';
 import { chargerStatus, errorStatus } from './lib/status';
 
 interface SurplusDef extends NodeDef {
@@ -116,6 +125,29 @@ export = function (RED: NodeAPI): void {
     let failure: NodeStatus | undefined;
     let shown = '';
 
+    // Several chargers on one site: the same site name shares the surplus and the fuse (src/surplus/site.ts).
+    let site: SiteShare | null = null;
+    let siteView: SiteView | undefined;
+    const siteFor = (s: SurplusSettings): void => {
+      if (site && site.name !== s.site) {
+        leaveSite(site, this.id, now());
+        site = null;
+        siteView = undefined;
+      }
+      if (s.site) (site ??= joinSite(s.site)).join(this.id, s);
+    };
+    siteFor(settings);
+    type Change = { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[] };
+    /** A decision through the site: a grid reading becomes this charger's share of it, and the site's limit caps the current. */
+    const decide = (sample: Sample, t: number, change: Change = {}): Decision => {
+      if (change.settings) siteFor(change.settings);
+      // Alone: no limit beyond the charger's own (a site left by msg.settings lifts its cap).
+      if (!site) return controller.update(sample, t, { ...change, siteMaxA: Infinity });
+      const r = decideOnSite(site, this.id, controller, sample, t, change, latest);
+      siteView = r.view;
+      return r.decision;
+    };
+
     const showStatus = (): void => {
       let status: NodeStatus = {};
       if (failure) status = failure;
@@ -123,7 +155,8 @@ export = function (RED: NodeAPI): void {
       else if (charger && (charger.state === 'offline' || charger.state === 'unconfigured')) status = chargerStatus(RED, charger);
       else if (latest) {
         const s = statusOf(latest, dryRun);
-        const text = RED._(`v2c-surplus.status.${s.key}`, s.params);
+        let text = RED._(`v2c-surplus.status.${s.key}`, s.params);
+        if (siteView) text = RED._('v2c-surplus.status.site', { text, ...siteStatusOf(siteView) });
         status = { fill: s.fill, shape: s.shape, text: dryRun ? RED._('v2c-surplus.status.dryRun', { text }) : text };
       }
       const key = JSON.stringify(status);
@@ -135,14 +168,14 @@ export = function (RED: NodeAPI): void {
     type Send = (msgs: Array<NodeMessage | null>) => void;
     const emit = (d: Decision, send: Send, msg: NodeMessage = {}): void => {
       const command = d.command && !dryRun ? { topic, payload: d.command } : null;
-      send([command, Object.assign(msg, { topic, payload: reportOf(d, dryRun) })]);
+      send([command, Object.assign(msg, { topic, payload: { ...reportOf(d, dryRun), site: siteReportOf(siteView) } })]);
       last = latest = d;
       showStatus();
     };
     const sendOut: Send = (msgs) => this.send(msgs);
 
     const deregister = server?.register({
-      telemetry: (reading) => emit(controller.update(sampleOf(reading, config.gridSource, meter.invertGrid), now()), sendOut),
+      telemetry: (reading) => emit(decide(sampleOf(reading, config.gridSource, meter.invertGrid), now()), sendOut),
       status: (s) => {
         charger = s;
         showStatus();
@@ -158,7 +191,7 @@ export = function (RED: NodeAPI): void {
         if (next && next.staleTimeout !== controller.settings.staleTimeout) grid = new GridAssembler(meter.gridFormat, next.staleTimeout * 1000);
         const gridW = grid.add(parsed.parts, t);
         const sample = gridW === undefined ? parsed.sample : { ...parsed.sample, gridW };
-        const decision = controller.update(sample, t, { ...(parsed.mode ? { mode: parsed.mode } : {}), ...(next ? { settings: next } : {}), ...(parsed.prices ? { prices: parsed.prices } : {}) });
+        const decision = decide(sample, t, { ...(parsed.mode ? { mode: parsed.mode } : {}), ...(next ? { settings: next } : {}), ...(parsed.prices ? { prices: parsed.prices } : {}) });
         failure = undefined;
         emit(decision, send as Send, msg);
         done();
@@ -171,7 +204,7 @@ export = function (RED: NodeAPI): void {
 
     // Timers and the stale-meter watchdog run without messages; report only what changed.
     const timer = setInterval(() => {
-      const d = controller.tick(now());
+      const d = decide({}, now());
       if (d.command || !last || d.state !== last.state || d.reason !== last.reason || d.setpoint !== last.setpoint || d.mode !== last.mode) emit(d, sendOut);
       else {
         latest = d;
@@ -182,6 +215,7 @@ export = function (RED: NodeAPI): void {
     this.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(timer);
       deregister?.();
+      if (site) leaveSite(site, this.id, now());
       done();
     });
   }

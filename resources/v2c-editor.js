@@ -107,6 +107,8 @@
       if (!spec) return true;
       if (spec.kind === 'choice') return spec.choices.map(String).indexOf(String(v)) >= 0;
       if (spec.kind === 'switch') return true;
+      // A name (the site's): any text up to its length.
+      if (spec.kind === 'text') return String(v).trim().length <= spec.maxLength || text(this, 'common.editor.tooLong', { max: spec.maxLength });
       // A time of day HH:MM, or empty for none (the runtime's table says which settings).
       if (spec.kind === 'time') return blank(v) || /^([01]?\d|2[0-3]):[0-5]\d$/.test(String(v).trim());
       if (blank(v)) return spec.kind === 'auto' || text(this, 'common.editor.required');

@@ -20,9 +20,14 @@ const SIM_CHARGERS = [
   { key: 'F', name: 'Sim charger F (dashboard)' },
   { key: 'G', name: 'Sim charger G (cloud)', cloud: true },
   { key: 'H', name: 'Sim charger H (goal)' },
+  { key: 'I', name: 'Sim charger I (site, garage)' },
+  { key: 'J', name: 'Sim charger J (site, carport)' },
 ];
 
-/** Which simulated charger each example uses, and what it does with it (null: none). */
+/**
+ * Which simulated charger each example uses, and what it does with it (null: none); `more`:
+ * the chargers of its second, third, ... config node, in the order they come in the example.
+ */
 const EXAMPLE_CHARGER = {
   "PV surplus with the charger's own meter": { key: 'A', role: 'drives' },
   'Read telemetry': { key: 'A', role: 'reads' },
@@ -37,6 +42,7 @@ const EXAMPLE_CHARGER = {
   'Charging statistics to a CSV file': { key: 'G', role: 'reads' },
   'Quota-aware cloud commands': { key: 'G', role: 'reads' },
   'Simulated sunny and cloudy day (no hardware)': null,
+  'Two chargers share the surplus and one fuse': { key: 'I', role: 'drives', more: ['J'] },
 };
 
 /**
@@ -141,16 +147,21 @@ function demoFlows({ chargers, apiKey = '', packages = [], names = exampleNames(
     if (use === undefined) throw new Error(`scripts/demo-flows.js: no charger chosen for the example "${name}"`);
     const charger = use && SIM_CHARGERS.find((c) => c.key === use.key);
     const address = charger && chargers[charger.key];
-    if (use && !address) {
-      skipped.push({ name, why: `no ${charger ? charger.name : use.key}` });
+    const keys = use ? [use.key, ...(use.more || [])] : [];
+    const absent = keys.find((k) => !chargers[k]);
+    if (use && absent) {
+      const c = SIM_CHARGERS.find((s) => s.key === absent);
+      skipped.push({ name, why: `no ${c ? c.name : absent}` });
       continue;
     }
     const tab = tabIdOf(name);
     const ids = new Map();
+    const configs = nodes.filter((n) => n.type === 'v2c-config');
     for (const node of nodes) {
-      ids.set(node.id, node.type === 'v2c-config' && charger ? configIdOf(charger.key) : stableId('v2c-demo', name, node.id));
+      const key = keys[Math.min(configs.indexOf(node), keys.length - 1)];
+      ids.set(node.id, node.type === 'v2c-config' && charger ? configIdOf(key) : stableId('v2c-demo', name, node.id));
     }
-    const label = charger ? `${name} · Sim ${charger.key}` : name;
+    const label = charger ? `${name} · Sim ${keys.join(' and ')}` : name;
     const info = charger
       ? `The "${name}" example. It ${use.role} ${describeCharger(charger, address.host)}.`
       : `The "${name}" example. It needs no charger.`;
@@ -168,7 +179,7 @@ function demoFlows({ chargers, apiKey = '', packages = [], names = exampleNames(
       }
       flows.push(copy);
     }
-    if (charger) usedChargers.add(charger.key);
+    for (const key of keys) usedChargers.add(key);
   }
   for (const charger of SIM_CHARGERS) {
     if (!usedChargers.has(charger.key)) continue;

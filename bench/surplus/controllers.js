@@ -4,35 +4,43 @@
 const path = require('node:path');
 const { VOLTS, MIN_AMPS, MAX_AMPS } = require('./site');
 
-const { SurplusController, GridAssembler, readMessage, sampleOf, DEFAULT_METER } = require(path.join(__dirname, '..', '..', 'dist', 'src', 'surplus'));
+const { SurplusController, GridAssembler, readMessage, sampleOf, decideOnSite, DEFAULT_METER } = require(path.join(__dirname, '..', '..', 'dist', 'src', 'surplus'));
 
 /**
  * Ours, wired as nodes/v2c-surplus.ts wires it: flow messages through readMessage and the
  * GridAssembler, the charger's readings through sampleOf, a tick every second; the commands
- * of every decision go to the charger.
+ * of every decision go to the charger. `site` ({share: SiteShare, id}): a member of a site
+ * (several chargers on one meter), each decision through it as the node makes it.
  */
-function ours(sc, settings = {}) {
+function ours(sc, settings = {}, site) {
   const { day, car } = sc;
   const s = { ...car.settings, ...(day.battery ? { batteryPrioritySoc: day.battery.prioritySoc } : {}), ...settings };
   let c;
   let grid;
+  let last;
   const make = (now) => {
     if (!c) {
       c = new SurplusController(s, { now, waitForCharger: true });
       grid = new GridAssembler(DEFAULT_METER.gridFormat, c.settings.staleTimeout * 1000);
+      site?.share.join(site.id, c.settings);
     }
     return c;
+  };
+  const decide = (sample, now) => {
+    const controller = make(now);
+    last = site ? decideOnSite(site.share, site.id, controller, sample, now, {}, last).decision : controller.update(sample, now);
+    return last.command;
   };
   return {
     name: 'v2c-surplus',
     onMeter(now, msg) {
-      const controller = make(now);
+      make(now);
       const parsed = readMessage(msg, DEFAULT_METER);
       const gridW = grid.add(parsed.parts, now);
-      return controller.update(gridW === undefined ? parsed.sample : { ...parsed.sample, gridW }, now).command;
+      return decide(gridW === undefined ? parsed.sample : { ...parsed.sample, gridW }, now);
     },
-    onCharger: (now, reading) => make(now).update(sampleOf(reading, 'message', false), now).command,
-    onTick: (now) => make(now).tick(now).command,
+    onCharger: (now, reading) => decide(sampleOf(reading, 'message', false), now),
+    onTick: (now) => decide({}, now),
   };
 }
 

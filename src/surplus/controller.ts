@@ -103,6 +103,8 @@ export interface Decision {
   dataAge: number;
   /** The goals: energy so far and left, the plan, the expected finish (goal.ts). */
   goal: GoalView;
+  /** The car wants its maximum whatever the sun (fast mode, a goal's full-power stretch): what a site gives it room by. */
+  full: boolean;
   /** What to write to the charger now, or null. */
   command: Command | null;
 }
@@ -228,6 +230,8 @@ export class SurplusController {
   private sunSeenAt = -Infinity;
   /** The car charges at full power for a goal. */
   private goalFull = false;
+  /** The most current the site's limit leaves this charger (site.ts); Infinity alone. */
+  private siteMaxA = Infinity;
 
   /**
    * @param options.dryRun decide and report, but nothing reaches the charger (readings are
@@ -254,7 +258,8 @@ export class SurplusController {
    * New readings, and optionally a new mode or new settings arriving with them; returns the
    * one decision they lead to.
    */
-  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[] } = {}): Decision {
+  update(sample: Sample, now: number, change: { mode?: Mode; settings?: SurplusSettings; prices?: readonly PriceSlot[]; siteMaxA?: number } = {}): Decision {
+    if (change.siteMaxA !== undefined) this.siteMaxA = change.siteMaxA;
     if (change.settings) this.applySettings(change.settings, now);
     if (change.mode) this.applyMode(change.mode);
     if (change.prices) this.goal.setPrices(change.prices, now);
@@ -282,7 +287,8 @@ export class SurplusController {
   }
 
   /** Time passing without readings (the node calls this every second): timers and the watchdog. */
-  tick(now: number): Decision {
+  tick(now: number, siteMaxA?: number): Decision {
+    if (siteMaxA !== undefined) this.siteMaxA = siteMaxA;
     return this.decide(now);
   }
 
@@ -376,7 +382,7 @@ export class SurplusController {
   private limits(): { min: number; max: number } {
     const view = this.tracker.view;
     let min = Math.min(32, Math.max(this.s.minCurrent, view.MinIntensity ?? 6, 6));
-    const max = Math.max(6, Math.min(this.s.maxCurrent, view.MaxIntensity ?? 32, 32));
+    const max = Math.max(6, Math.min(this.s.maxCurrent, view.MaxIntensity ?? 32, 32, this.siteMaxA));
     if (min > max) min = max;
     return { min, max };
   }
@@ -438,6 +444,8 @@ export class SurplusController {
       this.dips3.interrupt();
     }
     const final = this.switchPhases(c, step);
+    // Whatever the step, never above the site's share of the fuse.
+    this.amps = Math.min(this.amps, lim.max);
     const command = this.command(c);
     return this.report(c, final, command);
   }
@@ -455,6 +463,15 @@ export class SurplusController {
       return { state: 'locked', reason: 'locked' };
     }
     const goal = this.goals(c);
+    // The site's fuse: what it cannot carry pauses, whatever the goal or mode wants (the goal
+    // still knows it wants full power: the site gives it room by that).
+    if (this.siteMaxA < Math.max(this.s.minCurrent, this.tracker.view.MinIntensity ?? 6, 6) && goal?.state !== 'done') {
+      c.p.limitA = Math.max(0, this.siteMaxA);
+      c.urgent = true;
+      return this.paused(c, 'waiting', 'siteLimit');
+    }
+    // Down to the site's limit at once, whatever the write interval.
+    if ((this.tracker.known('Intensity') ?? 0) > this.siteMaxA) c.urgent = true;
     if (goal) return goal;
     if (s.mode === 'fast') {
       this.setEnabled(true, c.now);
@@ -836,6 +853,7 @@ export class SurplusController {
       },
       dataAge: (c.now - (this.grid?.at ?? this.startedAt)) / 1000,
       goal: c.goal ?? this.goal.view(c.now, this.s),
+      full: this.s.mode === 'fast' || this.goalFull,
       command,
     };
   }

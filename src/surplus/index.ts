@@ -10,7 +10,7 @@ export { MAX_SLOTS, mergePrices, parsePrices, type PriceSlot } from './prices';
 export { DipCost, DipHistory, MERGE_MS, MIN_DIPS, SUN_WEIGHT, actOnDipIn, pauseBeatsBridging, rideCostW } from './dips';
 export { DEFAULT_METER, GRID_FORMATS, POWER_UNITS, GridAssembler, readMessage, type GridFormat, type GridPart, type MeterMessage, type MeterOptions } from './meter';
 export { REASONS, clock, reasonText, type ReasonCode, type ReasonParams, type State } from './reasons';
-export { reportOf, statusOf, type GoalReport, type Report, type StatusKey } from './report';
+export { reportOf, siteReportOf, siteStatusOf, statusOf, type GoalReport, type Report, type StatusKey } from './report';
 export { roundAmps, roundUpShare } from './rounding';
 export {
   DEFAULT_SETTINGS,
@@ -31,3 +31,5 @@ export {
   type SurplusSettings,
 } from './settings';
 export { AsymmetricSmoother } from './smoothing';
+export { SHARINGS, allocate, houseAmps, type Allowance, type Demand, type Sharing, type SiteInput, type SiteLimits, type SiteMember } from './site';
+export { HOLD_MS, SHORT_MS, SiteShare, decideOnSite, memberOf, type GridReading, type SiteView } from './site-share';

@@ -23,6 +23,8 @@ export interface ReasonParams {
   goalKwh?: number;
   /** The goal's deadline, epoch ms. */
   deadline?: number;
+  /** The current the site's limit leaves, A. */
+  limitA?: number;
 }
 
 const w = (p: ReasonParams, key: 'surplusW' | 'neededW') => `${Math.round(p[key] ?? 0)} W`;
@@ -69,6 +71,7 @@ export const REASONS = {
   goalLate: (p: ReasonParams) => `${goal(p)}, the deadline has passed: charging ${p.amps} A until it is in`,
   goalReached: (p: ReasonParams) => `goal reached: ${kwh(p.energyKwh)} of ${kwh(p.goalKwh)} in, paused for this session`,
   limitReached: (p: ReasonParams) => `session limit reached: ${kwh(p.energyKwh)} of ${kwh(p.goalKwh)}, paused`,
+  siteLimit: (p: ReasonParams) => `the site's limit leaves this charger ${Math.floor(p.limitA ?? 0)} A, below its minimum: paused until the others leave room`,
   phaseSwitch: (p: ReasonParams) => `switching to ${p.phases} phase${p.phases === 1 ? '' : 's'}: resume in ${t(p)}`,
 } as const;
 

@@ -4,6 +4,7 @@
 import type { Decision, Timers } from './controller';
 import type { GoalView } from './goal';
 import { clock } from './reasons';
+import type { SiteView } from './site-share';
 
 /** The goals for people: times as ISO text, energy in kWh to the 10 Wh. */
 export interface GoalReport extends Omit<GoalView, 'deadline' | 'expectedFinish' | 'slots'> {
@@ -95,7 +96,7 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
     case 'waitingForMeter':
       return { fill: 'grey', shape: 'ring', key: d.reason === 'waitingForCharger' ? 'waitingForCharger' : 'waitingForMeter', params: {} };
     case 'waiting':
-      return { fill: 'blue', shape: 'ring', key: 'waiting', params: {} };
+      return { fill: 'blue', shape: 'ring', key: d.reason === 'siteLimit' ? 'siteLimit' : 'waiting', params: {} };
     case 'noCar':
       return { fill: 'grey', shape: 'ring', key: 'noCar', params: {} };
     case 'locked':
@@ -105,4 +106,20 @@ export function statusOf(d: Decision, dryRun: boolean): StatusKey {
     case 'done':
       return { fill: 'green', shape: 'ring', key: d.reason, params: { kwh: Math.round((d.goal.energyKwh ?? 0) * 10) / 10 } };
   }
+}
+
+/** The site in a report: watts and amps rounded for people; null for a charger alone. */
+export function siteReportOf(v: SiteView | undefined): SiteView | null {
+  if (!v) return null;
+  const amps = (a: number) => Math.round(a * 10) / 10;
+  return { ...v, shareW: Math.round(v.shareW), surplusW: watts(v.surplusW), totalA: amps(v.totalA), totalW: Math.round(v.totalW) };
+}
+
+/** The site in a few words, for the status: this charger's share, the site's total against its limit. */
+export function siteStatusOf(v: SiteView): { share: string; total: string } {
+  const kw = (w: number) => (Math.round(w / 100) / 10).toString();
+  const share = kw(Math.max(0, v.shareW));
+  if (v.limitA !== null) return { share, total: `${Math.round(v.totalA)}/${v.limitA} A` };
+  if (v.limitW !== null) return { share, total: `${kw(v.totalW)}/${kw(v.limitW)} kW` };
+  return { share, total: `${kw(v.totalW)} kW` };
 }

@@ -7,6 +7,7 @@
 import { InvalidInput } from '../trydan/errors';
 import { own } from '../trydan/own';
 import { shown } from '../trydan/show';
+import { SHARINGS, type Sharing } from './site';
 
 export const MODES = ['pv', 'minpv', 'fast', 'off'] as const;
 export type Mode = (typeof MODES)[number];
@@ -48,7 +49,14 @@ interface SwitchSetting {
   readonly default: boolean;
   readonly description: string;
 }
-export type SettingSpec = NumberSetting | AutoNumberSetting | ChoiceSetting | SwitchSetting | TimeSetting;
+/** A short name, or empty. */
+interface TextSetting {
+  readonly kind: 'text';
+  readonly default: string;
+  readonly maxLength: number;
+  readonly description: string;
+}
+export type SettingSpec = NumberSetting | AutoNumberSetting | ChoiceSetting | SwitchSetting | TimeSetting | TextSetting;
 
 /** "HH:MM", 00:00 to 23:59. */
 export const TIME_OF_DAY = /^([01]?\d|2[0-3]):([0-5]\d)$/;
@@ -87,6 +95,13 @@ export const SETTINGS = {
   goalMargin: { kind: 'number', default: 10, min: 0, max: 100, unit: '%', description: 'full-power time the plan reserves beyond what the energy left takes (cars that draw less near full, a cloudy plan)' },
   sessionLimit: { kind: 'auto', default: null, min: 0.1, max: 200, unit: 'kWh', description: 'the car pauses once the session has received this much, in every mode; empty: no limit' },
   minimumEnergy: { kind: 'number', default: 0, min: 0, max: 200, unit: 'kWh', description: 'the first kWh of every session, charged at once at full power, sun or not; 0: none' },
+  // Several chargers on one site (site.ts): the same site name shares one meter's surplus and one fuse.
+  site: { kind: 'text', default: '', maxLength: 64, description: 'surplus nodes with the same site name share the surplus of one grid meter and the site\'s limit; empty: this charger alone' },
+  sitePriority: { kind: 'number', default: 0, min: 0, max: 100, description: 'on a site: higher first, for the surplus (sharing by priority) and when the limit cannot carry every car' },
+  siteSharing: { kind: 'choice', default: 'priority', choices: SHARINGS, description: 'on a site: the surplus by priority (the highest first), or evenly among as many cars as it carries at their minimum' },
+  siteCurrent: { kind: 'auto', default: null, min: 6, max: 1000, unit: 'A', description: 'on a site: current per phase at the main fuse that the cars and the house\'s grid import must stay under together (every car counted on one phase); empty: none' },
+  sitePower: { kind: 'auto', default: null, min: 1000, max: 1000000, unit: 'W', description: 'on a site: power at the main fuse that the cars and the house\'s grid import must stay under together; empty: none' },
+  sitePhases: { kind: 'choice', default: 3, choices: [3, 1], description: 'on a site: phases of the supply; the house\'s grid import is spread over them' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -124,6 +139,12 @@ export interface SurplusSettings {
   goalMargin: number;
   sessionLimit: number | null;
   minimumEnergy: number;
+  site: string;
+  sitePriority: number;
+  siteSharing: Sharing;
+  siteCurrent: number | null;
+  sitePower: number | null;
+  sitePhases: 1 | 3;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SurplusSettings> = Object.fromEntries(
@@ -145,6 +166,14 @@ function check(name: string, spec: SettingSpec, raw: unknown, problems: string[]
     return spec.default;
   }
   switch (spec.kind) {
+    case 'text': {
+      const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : undefined;
+      if (text === undefined || text.length > spec.maxLength) {
+        problems.push(`${name}: ${shown(raw)} is not a name of at most ${spec.maxLength} characters`);
+        return spec.default;
+      }
+      return text;
+    }
     case 'time': {
       const text = typeof raw === 'string' ? raw.trim() : '';
       const m = TIME_OF_DAY.exec(text);

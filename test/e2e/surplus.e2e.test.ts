@@ -85,7 +85,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
    * pointed at a simulator, an HTTP meter served locally, and on every tab a status and a
    * catch node that report to GET /e2e/surplus.
    */
-  function build(names: string[], hostOf: (name: string) => string): { flows: FlowNode[]; surplusIds: Record<string, string> } {
+  function build(names: string[], hostsOf: (name: string) => string[]): { flows: FlowNode[]; surplusIds: Record<string, string> } {
     const harness = nodeId();
     const record = nodeId();
     const flows: FlowNode[] = [
@@ -139,17 +139,17 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     const surplusIds: Record<string, string> = {};
     for (const name of names) {
       const tab = nodeId();
-      const cfg = nodeId();
       flows.push({ id: tab, type: 'tab', label: name });
-      flows.push({ id: cfg, type: 'v2c-config', name: 'Sim', host: hostOf(name), deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 30, version: 1 });
       const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
-      const configs = new Set(nodes.filter((n) => n.type === 'v2c-config').map((n) => n.id));
+      // Each config node of the example on a simulator of its own (two chargers on one site: two).
+      const configs = new Map(nodes.filter((n) => n.type === 'v2c-config').map((n, i) => [n.id, { id: nodeId(), host: hostsOf(name)[i] ?? hostsOf(name)[0]! }]));
+      for (const [, cfg] of configs) flows.push({ id: cfg.id, type: 'v2c-config', name: `Sim ${cfg.host}`, host: cfg.host, deviceId: '', cloudUrl: 'https://v2c.cloud/kong/v2c_service', pollInterval: 1, idleInterval: 30, version: 1 });
       for (const node of nodes) {
         if (node.type === 'v2c-config') continue;
         const copy: FlowNode = { ...node };
         // Config nodes (the MQTT broker) live outside tabs, like an import puts them.
         if (!['mqtt-broker'].includes(node.type)) copy.z = tab;
-        if (copy.server && configs.has(copy.server)) copy.server = cfg;
+        if (copy.server && configs.has(copy.server)) copy.server = configs.get(copy.server)!.id;
         // The HTTP examples' URLs are the inject's msg.url, empty until the user sets them: the
         // meter's is the local "inverter", the prices' the local "aWATTar".
         if (node.type === 'inject' && Array.isArray(node.props) && (node.props as Array<{ p: string }>).some((p) => p.p === 'url')) {
@@ -157,7 +157,8 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
           copy.props = (node.props as Array<{ p: string }>).map((p) => (p.p === 'url' ? { ...p, v: url } : p));
         }
         if (node.type === 'v2c-surplus') {
-          surplusIds[name] = node.id;
+          // Two chargers on one site: the second by its name.
+          surplusIds[surplusIds[name] ? `${name} (${node.name})` : name] = node.id;
           // Its decisions (output 2) are recorded too: the goal's plan is in them.
           copy.wires = [copy.wires?.[0] ?? [], [...(copy.wires?.[1] ?? []), `${record}-link-${tab}`]];
         }
@@ -181,6 +182,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       'PV surplus with an MQTT grid meter',
       "PV surplus with the charger's own meter",
       'Simulated sunny and cloudy day (no hardware)',
+      'Two chargers share the surplus and one fuse',
     ]);
   });
 
@@ -196,11 +198,15 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
   });
 
   it('deploys every surplus example without errors; each controller shows its state', async function () {
-    const hosts: Record<string, string> = {};
+    const hosts: Record<string, string[]> = {};
     for (const name of EXAMPLES) {
-      const other = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
-      others.push(other);
-      hosts[name] = (await other.start()).host;
+      const nodes = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8')) as FlowNode[];
+      hosts[name] = [];
+      for (let i = 0; i < Math.max(1, nodes.filter((n) => n.type === 'v2c-config').length); i++) {
+        const other = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 4000, cloudiness: 0 } });
+        others.push(other);
+        hosts[name].push((await other.start()).host);
+      }
     }
     const { flows, surplusIds } = build(EXAMPLES, (name) => hosts[name]!);
     const before = red!.output().length;
@@ -233,7 +239,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     // The car charges at 16 A when the flow starts; the sun carries less.
     sim.set({ Paused: 0, Intensity: 16, PauseDynamic: 1 });
     sim.clearLog();
-    const { flows, surplusIds } = build([name], () => host);
+    const { flows, surplusIds } = build([name], () => [host]);
     await deployFlows(red!.url, flows);
     await waitFor('the controller lowering the current to the surplus', () => (sim.state.Intensity < 16 ? true : undefined), 30_000).catch(failWithLog);
     const writes = sim.writes.filter((w) => w.accepted).map((w) => w.keyword);
@@ -251,7 +257,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     const dark = new TrydanSimulator({ latencyMs: 10, carConnected: true, environment: { pvPeakW: 0 } });
     others.push(dark);
     const darkHost = (await dark.start()).host;
-    const { flows, surplusIds } = build([name], () => darkHost);
+    const { flows, surplusIds } = build([name], () => [darkHost]);
     // Its 07:00 may be an hour away, leaving no choice: the test's deadline is 10 hours away,
     // where 20 kWh need about 6 hours at full power.
     const at = new Date(Date.now() + 10 * 3_600_000);
@@ -284,7 +290,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
     assert.deepEqual((await observed()).errors, [], 'no node reported an error');
   });
 
-  it('opens the editor dialog in chromium: six tabs, the table\'s defaults, a goal, a valid node', async function () {
+  it('opens the editor dialog in chromium: seven tabs, the table\'s defaults, a goal, a site, a valid node', async function () {
     if (!fs.existsSync(CHROMIUM)) {
       if (IN_CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
       this.skip();
@@ -310,7 +316,7 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       await page.locator(`[id="${surplus}"] .red-ui-flow-node`).dblclick({ timeout: 30_000 });
       const tabs = page.locator('#v2c-surplus-tabs li');
       await tabs.first().waitFor({ state: 'visible' });
-      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Tuning', 'Safety', 'Goal']);
+      assert.deepEqual((await tabs.allTextContents()).map((t) => t.trim()), ['Meter', 'Charging', 'Start/stop', 'Tuning', 'Safety', 'Goal', 'Site']);
       await page.locator('#v2c-surplus-tabs a', { hasText: 'Start/stop' }).click();
       await page.locator('#node-input-stopDelay').waitFor({ state: 'visible' });
       assert.equal(await page.locator('#node-input-stopDelay').inputValue(), '120');
@@ -329,15 +335,26 @@ describe(`e2e: PV surplus examples in a real Node-RED ${nodeRedVersion}`, functi
       assert.equal(await page.locator('#node-input-goalMargin').inputValue(), '10');
       await page.locator('#node-input-targetEnergy').fill('20');
       await page.locator('#node-input-targetTime').fill('07:00');
+      // The site: its fields show once it has a name; the choices come from the runtime's table.
+      await page.waitForTimeout(500);
+      await page.locator('#v2c-surplus-tabs a', { hasText: 'Site' }).click();
+      await page.locator('#node-input-site').waitFor({ state: 'visible' });
+      await page.locator('#node-input-siteCurrent').waitFor({ state: 'hidden' });
+      await page.locator('#node-input-site').fill('home');
+      await page.locator('#node-input-siteCurrent').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('#node-input-sitePhases').inputValue(), '3');
+      await page.locator('#node-input-siteCurrent').fill('25');
+      await page.locator('#node-input-siteSharing').selectOption('even');
       await page.locator('#node-dialog-ok').click();
       await page.locator('#v2c-surplus-tabs').waitFor({ state: 'detached' });
       const node = await page.evaluate((id) => {
-        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): { valid: boolean; minPause: unknown; staleAction: unknown; targetEnergy: unknown; targetTime: unknown } } } }).RED;
+        type N = { valid: boolean; minPause: unknown; staleAction: unknown; targetEnergy: unknown; targetTime: unknown; site: unknown; siteCurrent: unknown; siteSharing: unknown };
+        const R = (globalThis as unknown as { RED: { nodes: { node(id: string): N } } }).RED;
         const n = R.nodes.node(id);
-        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction, targetEnergy: n.targetEnergy, targetTime: n.targetTime };
+        return { valid: n.valid, minPause: n.minPause, staleAction: n.staleAction, targetEnergy: n.targetEnergy, targetTime: n.targetTime, site: n.site, siteCurrent: n.siteCurrent, siteSharing: n.siteSharing };
       }, surplus);
       // Text fields come back as text; the runtime reads numbers from text (settingsFrom).
-      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold', targetEnergy: '20', targetTime: '07:00' });
+      assert.deepEqual(node, { valid: true, minPause: '0', staleAction: 'hold', targetEnergy: '20', targetTime: '07:00', site: 'home', siteCurrent: '25', siteSharing: 'even' });
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
