@@ -1,8 +1,10 @@
 // The shared quota ledger in Redis, through node-redis (@redis/client): one connection per
 // account and Node-RED instance, every operation one atomic Lua script (quota-lua.ts).
 // Nothing waits for Redis for long: a connection is given up after CONNECT_TIMEOUT_MS, a
-// command after COMMAND_TIMEOUT_MS, commands are refused at once while disconnected (no
-// offline queue), reconnecting backs off to RECONNECT_MAX_MS. The URL may hold a password:
+// command after COMMAND_TIMEOUT_MS (node-redis's own timeout ends when a command is written,
+// so the deadline is kept here, and a connection that let one pass is dropped and dialled
+// anew), commands are refused at once while disconnected (no offline queue), reconnecting
+// backs off to RECONNECT_MAX_MS. The URL may hold a password:
 // it appears in no text this file makes.
 
 import { createClient } from '@redis/client';
@@ -51,8 +53,27 @@ export interface RedisQuotaOptions {
   onError?: (message: string) => void;
 }
 
+/** A client that connects with bounded waits and refuses commands while disconnected. */
+function newClient(url: string) {
+  return createClient({
+    url,
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 5), RECONNECT_MAX_MS),
+    },
+    disableOfflineQueue: true,
+    commandsQueueMaxLength: QUEUE_MAX,
+    // Bounds only the wait to be written; the answer's deadline is run()'s.
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+  });
+}
+
+type Client = ReturnType<typeof newClient>;
+
 export class RedisQuota implements QuotaStore {
-  private readonly client;
+  private client: Client;
+  private readonly url: string;
+  private readonly onError: ((message: string) => void) | undefined;
   private readonly keys: [string, string, string];
   private readonly listeners = new Set<(up: boolean) => void>();
   private readonly secrets: string[];
@@ -66,26 +87,26 @@ export class RedisQuota implements QuotaStore {
     const parsed = new URL(url);
     this.secrets = [url, decodeURIComponent(parsed.password), parsed.password].filter((s) => s.length > 0);
     this.keys = quotaKeys(options.keyId);
-    this.client = createClient({
-      url,
-      socket: {
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 5), RECONNECT_MAX_MS),
-      },
-      disableOfflineQueue: true,
-      commandsQueueMaxLength: QUEUE_MAX,
-      commandOptions: { timeout: COMMAND_TIMEOUT_MS },
-    });
+    this.url = url;
+    this.onError = options.onError;
+    this.client = this.dial();
+  }
+
+  /** A new client, connecting; its events count only while it is the one in use. */
+  private dial(): Client {
+    const client = newClient(this.url);
     // Without an 'error' listener a lost connection would crash Node-RED.
-    this.client.on('error', (err: unknown) => {
+    client.on('error', (err: unknown) => {
+      if (client !== this.client) return;
       this.setUp(false);
-      options.onError?.(this.redact(err instanceof Error ? err.message : String(err)));
+      this.onError?.(this.redact(err instanceof Error ? err.message : String(err)));
     });
-    this.client.on('ready', () => this.setUp(true));
-    this.client.on('end', () => this.setUp(false));
-    this.client.on('reconnecting', () => this.setUp(false));
+    client.on('ready', () => client === this.client && this.setUp(true));
+    client.on('end', () => client === this.client && this.setUp(false));
+    client.on('reconnecting', () => client === this.client && this.setUp(false));
     // connect() keeps retrying by the strategy above and settles when ready or closed.
-    this.client.connect().catch(() => undefined);
+    client.connect().catch(() => undefined);
+    return client;
   }
 
   get available(): boolean {
@@ -100,13 +121,27 @@ export class RedisQuota implements QuotaStore {
   async run(op: QuotaOp): Promise<{ verdict: Verdict; ledger: SharedLedger }> {
     if (this.closed) throw new QuotaStoreUnavailable('closed');
     if (!this.client.isReady) throw new QuotaStoreUnavailable('not connected');
+    const client = this.client;
     let reply: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const sent = client.eval(QUOTA_LUA, { keys: this.keys, arguments: args(op) });
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
+    });
     try {
-      reply = await this.client.eval(QUOTA_LUA, { keys: this.keys, arguments: args(op) });
+      reply = await Promise.race([sent, late]);
     } catch (err) {
-      // A timeout or a dropped connection: the caller falls back; the client reconnects by itself.
-      if (this.client.isReady) this.setUp(false);
+      // The script may or may not have run: a taken reservation then expires as spent (HOLD_MS).
+      sent.catch(() => undefined);
+      this.setUp(false);
+      // A connection that let a deadline pass is not trusted again: a new one is dialled.
+      if (client === this.client && !this.closed && client.isReady) {
+        this.client = this.dial();
+        client.destroy();
+      }
       throw new QuotaStoreUnavailable(this.redact(err instanceof Error ? err.message : String(err)));
+    } finally {
+      clearTimeout(timer);
     }
     this.setUp(true);
     return parseReply(reply);
