@@ -47,6 +47,8 @@ export interface BudgetOptions {
   store?: LedgerStore;
   /** The ledger shared with other Node-RED instances on the key (Redis); closed with the budget. */
   shared?: QuotaStore;
+  /** This Node-RED's name in the shared store's heartbeats; default one per process. */
+  instance?: string;
 }
 
 const count = z.number().finite();
@@ -108,19 +110,17 @@ export class CloudBudget {
     // until the next midnight by the bound) must not outlive this day in the file.
     if (stored) this.store?.save(this.snapshot(), { urgent: true });
     this.savedState = this.stateNow();
-    const clock = this.clock;
-    this.share =
-      options.shared &&
-      new QuotaShare(options.shared, {
-        clock,
-        reserve: this.reserve,
-        ledger: () => {
-          this.rollOver();
-          return this.ledger;
-        },
-        adopt: (shared) => this.adopt(shared),
-        changed: () => this.changed(),
-      });
+    const host = {
+      clock: this.clock,
+      reserve: this.reserve,
+      ledger: () => {
+        this.rollOver();
+        return this.ledger;
+      },
+      adopt: (shared: SharedLedger) => this.adopt(shared),
+      changed: () => this.changed(),
+    };
+    this.share = options.shared && new QuotaShare(options.shared, host, options.instance);
   }
 
   /** A shared ledger is configured but unreachable: this instance keeps to its local share. */

@@ -31,6 +31,9 @@ export interface ShareHost {
   changed(): void;
 }
 
+/** This Node-RED in the heartbeats: one id per process, so a redeploy is not counted as another instance. */
+const PROCESS_INSTANCE = randomUUID();
+
 /** Calls made while the store was away, against this instance's share of the day. */
 interface Fallback {
   share: number;
@@ -50,17 +53,19 @@ export class ShareSpent extends RateLimited {
 export class QuotaShare {
   private readonly store: QuotaStore;
   private readonly host: ShareHost;
-  private readonly instance = randomUUID();
   private last: SharedLedger | undefined;
   private fallback: Fallback | undefined;
   private readonly beat: NodeJS.Timeout;
   private readonly stopWatching: () => void;
   private closed = false;
+  private readonly instance: string;
   /** The report of a fallback under way: one at a time, so spent calls are told once. */
   private reporting: Promise<void> | undefined;
 
-  constructor(store: QuotaStore, host: ShareHost) {
+  /** `instance`: this Node-RED's name in the heartbeats (tests run several in one process). */
+  constructor(store: QuotaStore, host: ShareHost, instance: string = PROCESS_INSTANCE) {
     this.store = store;
+    this.instance = instance;
     this.host = host;
     if (!store.available) this.fallback = this.newFallback();
     this.stopWatching = store.onAvailability((up) => (up ? void this.back() : this.lost()));

@@ -61,7 +61,7 @@ describe('CloudBudget shared through Redis', function () {
   });
 
   const budget = (url = redis.url, limit = 100, reserve = 20): CloudBudget => {
-    const b = new CloudBudget({ limit, reserve, shared: new RedisQuota({ url, keyId }) });
+    const b = new CloudBudget({ limit, reserve, shared: new RedisQuota({ url, keyId }), instance: `instance${budgets.length}` });
     budgets.push(b);
     return b;
   };
