@@ -17,6 +17,9 @@
 //   beat    instances older than this (epoch ms) are forgotten
 // Returns { verdict, limit, remaining, resetAt, blockedUntil, in flight, instances }.
 
+/** Resets named by different answers differ by their rounding to whole seconds: within this, one day. */
+export const RESET_JITTER_MS = 2000;
+
 export const QUOTA_LUA = `
 local q, flight, inst = KEYS[1], KEYS[2], KEYS[3]
 local op, now, hint, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]), ARGV[5]
@@ -45,8 +48,8 @@ elseif op == 'settle' then
   local status, hLimit, hRem, hReset = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
   redis.call('ZREM', flight, id)
   if hLimit then lim = hLimit end
-  -- A reset well after this record's: the cloud has started a new day (2 s absorb rounding).
-  if hReset and hReset > reset + 2000 then newDay(hReset)
+  -- A reset well after this record's: the cloud has started a new day (the margin absorbs rounding).
+  if hReset and hReset > reset + ${RESET_JITTER_MS} then newDay(hReset)
   elseif hReset and hReset < reset then reset = hReset end
   if status ~= 401 then
     -- Answers from many instances arrive out of order: the lowest count is the newest.

@@ -11,6 +11,7 @@ import { QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders } from '../trydan/cloud-client';
 import type { Clock } from '../trydan/clock';
 import { withinQuotaDay } from '../trydan/quota-day';
+import { RESET_JITTER_MS } from './quota-lua';
 import type { QuotaOp, QuotaStore, SharedLedger, Verdict } from './quota-share-types';
 
 /** Instances assumed when the store was never reached: each takes at most a quarter. */
@@ -67,7 +68,6 @@ export class QuotaShare {
     this.store = store;
     this.instance = instance;
     this.host = host;
-    if (!store.available) this.fallback = this.newFallback();
     this.stopWatching = store.onAvailability((up) => (up ? void this.back() : this.lost()));
     this.beat = setInterval(() => void this.heartbeat(), BEAT_MS);
     this.beat.unref();
@@ -204,7 +204,7 @@ export class QuotaShare {
         ...this.base(),
         op: 'report',
         id: this.instance,
-        spent: f.resetAt === l.resetAt ? f.spent : 0,
+        spent: sameDay(f.resetAt, l.resetAt) ? f.spent : 0,
         remaining: l.remaining,
         ...(l.blockedUntil > now ? { blockedUntil: l.blockedUntil } : {}),
       });
@@ -221,10 +221,8 @@ export class QuotaShare {
   /** The fallback, started over when the quota day has changed under it. */
   private currentFallback(): Fallback | undefined {
     const f = this.fallback;
-    if (f && this.host.ledger().resetAt !== f.resetAt) {
-      const l = this.host.ledger();
-      this.fallback = this.splitOf(l.remaining, l.resetAt);
-    }
+    const l = this.host.ledger();
+    if (f && !sameDay(f.resetAt, l.resetAt) && l.resetAt > f.resetAt) this.fallback = this.splitOf(l.remaining, l.resetAt);
     return this.fallback;
   }
 
@@ -232,7 +230,7 @@ export class QuotaShare {
     const l = this.host.ledger();
     const s = this.last;
     // What every instance could still spend when the store was last seen, this instance's part of it.
-    const left = s && s.resetAt === l.resetAt ? Math.min(l.remaining, s.remaining - s.inFlight) : l.remaining;
+    const left = s && sameDay(s.resetAt, l.resetAt) ? Math.min(l.remaining, s.remaining - s.inFlight) : l.remaining;
     return this.splitOf(left, l.resetAt);
   }
 
@@ -240,6 +238,11 @@ export class QuotaShare {
     const instances = Math.max(1, this.last?.instances ?? FALLBACK_INSTANCES);
     return { share: Math.floor(Math.max(0, left) / instances), reserve: Math.ceil(this.host.reserve / instances), spent: 0, resetAt };
   }
+}
+
+/** Resets told by different answers differ by their rounding to seconds: still one day. */
+function sameDay(a: number, b: number): boolean {
+  return Math.abs(a - b) <= RESET_JITTER_MS;
 }
 
 function refusal(verdict: Exclude<Verdict, 'ok'>, endpoint: string, l: SharedLedger): Error {

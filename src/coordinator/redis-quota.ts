@@ -79,6 +79,8 @@ export class RedisQuota implements QuotaStore {
   private readonly secrets: string[];
   private up = false;
   private closed = false;
+  /** Settles when the first connection attempt has ended (ready, failed or timed out). */
+  private readonly firstAttempt: Promise<void>;
 
   constructor(options: RedisQuotaOptions) {
     const problem = redisUrlProblem(options.url);
@@ -90,6 +92,18 @@ export class RedisQuota implements QuotaStore {
     this.url = url;
     this.onError = options.onError;
     this.client = this.dial();
+    // Right after a deploy the connection is still being made: that is not "unreachable".
+    const first = this.client;
+    this.firstAttempt = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS);
+      timer.unref();
+      const end = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      first.once('ready', end);
+      first.once('error', end);
+    });
   }
 
   /** A new client, connecting; its events count only while it is the one in use. */
@@ -120,6 +134,7 @@ export class RedisQuota implements QuotaStore {
 
   async run(op: QuotaOp): Promise<{ verdict: Verdict; ledger: SharedLedger }> {
     if (this.closed) throw new QuotaStoreUnavailable('closed');
+    if (!this.client.isReady) await this.firstAttempt;
     if (!this.client.isReady) throw new QuotaStoreUnavailable('not connected');
     const client = this.client;
     let reply: unknown;
