@@ -1,11 +1,11 @@
-// The shared quota ledger in Redis, through node-redis (@redis/client): one connection per
-// account and Node-RED instance, every operation one atomic Lua script (quota-lua.ts).
-// Nothing waits for Redis for long: a connection is given up after CONNECT_TIMEOUT_MS, a
-// command after COMMAND_TIMEOUT_MS (node-redis's own timeout ends when a command is written,
-// so the deadline is kept here, and a connection that let one pass is dropped and dialled
-// anew), commands are refused at once while disconnected (no offline queue), reconnecting
-// backs off to RECONNECT_MAX_MS. The URL may hold a password:
-// it appears in no text this file makes.
+// The shared quota ledger in Redis, through node-redis (@redis/client; not ioredis, which is
+// kept "on a best-effort basis"): one connection per account and Node-RED instance, every
+// operation one atomic Lua script (quota-lua.ts). Nothing waits for Redis for long: a
+// connection is given up after CONNECT_TIMEOUT_MS, an answer after COMMAND_TIMEOUT_MS
+// (node-redis's own timeout ends when a command is written, so the deadline is kept here, and
+// a connection that let one pass is dropped and dialled anew), commands are refused at once
+// while disconnected (no offline queue), reconnecting backs off to RECONNECT_MAX_MS. The URL
+// may hold a password: it appears in no text this file makes.
 
 import { createClient } from '@redis/client';
 import { QUOTA_LUA } from './quota-lua';
