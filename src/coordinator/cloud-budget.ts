@@ -13,7 +13,7 @@ import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders, Reservation } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
 import { nextMidnightUtc, withinQuotaDay } from '../trydan/quota-day';
-import { QuotaShare } from './quota-share';
+import { QuotaShare, sameDay } from './quota-share';
 import type { QuotaStore, SharedLedger } from './quota-share-types';
 
 export { nextMidnightUtc };
@@ -263,6 +263,12 @@ export class CloudBudget {
     const l = this.ledger;
     const now = this.clock.now();
     const next = { limit: shared.limit, remaining: shared.remaining, resetAt: withinQuotaDay(shared.resetAt, now), blockedUntil: withinQuotaDay(shared.blockedUntil, now) };
+    // Within one day, what this instance knows and the store does not (a 429 whose answer
+    // reached Redis only after a redeploy closed the connection) is not forgotten.
+    if (sameDay(next.resetAt, l.resetAt)) {
+      next.remaining = Math.min(next.remaining, l.remaining);
+      next.blockedUntil = Math.max(next.blockedUntil, l.blockedUntil);
+    }
     if (next.limit === l.limit && next.remaining === l.remaining && next.resetAt === l.resetAt && next.blockedUntil === l.blockedUntil) return;
     if (!(next.limit > 0) || next.resetAt <= now) return;
     Object.assign(l, next);

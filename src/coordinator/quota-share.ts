@@ -62,6 +62,8 @@ export class QuotaShare {
   private readonly instance: string;
   /** The report of a fallback under way: one at a time, so spent calls are told once. */
   private reporting: Promise<void> | undefined;
+  /** A block this instance knows of is being told to the store. */
+  private telling = false;
 
   /** `instance`: this Node-RED's name in the heartbeats (tests run several in one process). */
   constructor(store: QuotaStore, host: ShareHost, instance: string = PROCESS_INSTANCE) {
@@ -179,6 +181,14 @@ export class QuotaShare {
   private seen(ledger: SharedLedger): void {
     if (this.closed) return;
     this.last = ledger;
+    // A 429 this instance knows of and the store does not (its answer came as the connection
+    // closed) goes to the store now: the others must stop too.
+    const l = this.host.ledger();
+    const now = this.host.clock.now();
+    if (!this.telling && l.blockedUntil > now && ledger.blockedUntil < l.blockedUntil && sameDay(l.resetAt, ledger.resetAt)) {
+      this.telling = true;
+      void this.send({ ...this.base(), op: 'report', id: this.instance, spent: 0, blockedUntil: l.blockedUntil }).finally(() => (this.telling = false));
+    }
     this.host.adopt(ledger);
   }
 
@@ -241,7 +251,7 @@ export class QuotaShare {
 }
 
 /** Resets told by different answers differ by their rounding to seconds: still one day. */
-function sameDay(a: number, b: number): boolean {
+export function sameDay(a: number, b: number): boolean {
   return Math.abs(a - b) <= RESET_JITTER_MS;
 }
 

@@ -86,6 +86,18 @@ describe('CloudBudget shared through Redis', function () {
     assert.equal(b.state, 'spent');
   });
 
+  it('a 429 known to one instance only (its answer came as a redeploy closed Redis) reaches the others with its next heartbeat', async () => {
+    const [a, b] = [budget(), budget()];
+    await until('both connected', () => !a.unshared && !b.unshared);
+    assert.equal(await call(a, 'user'), 'ok');
+    // Recorded by the budget alone, as when the store was already closed for the settle.
+    a.record(429, {});
+    assert.equal(await call(b, 'user'), 'ok', 'Redis did not hear of it yet');
+    await until('the block in Redis', () => b.state === 'spent', 15_000);
+    assert.equal(await call(b, 'user'), 'RATE_LIMITED');
+    assert.equal(a.state, 'spent', 'the store\'s older view did not lift the local block');
+  });
+
   it(`never reached, it keeps to 1/${FALLBACK_INSTANCES} of the day and of the reserve`, async () => {
     const b = budget(`redis://127.0.0.1:${await freePort()}`);
     await until('the first connection attempt to fail', () => b.unshared);
