@@ -88,3 +88,26 @@ function pings(port: number): Promise<boolean> {
     socket.once('data', (d) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
   });
 }
+
+/**
+ * For a describe block: a redis-server started before its tests and stopped after (a test
+ * may replace `redis` with a restarted one), a fresh `keyId` per test, and whatever a test
+ * put in `opened` closed after it.
+ */
+export function redisSuite<T extends { close(): Promise<void> }>(prefix: string): { redis: RedisServer; keyId: string; opened: T[] } {
+  const suite = { redis: undefined as unknown as RedisServer, keyId: '', opened: [] as T[] };
+  let n = 0;
+  before(async () => {
+    suite.redis = await startRedis();
+  });
+  after(async () => {
+    await suite.redis?.stop();
+  });
+  beforeEach(() => {
+    suite.keyId = `${prefix}${++n}`;
+  });
+  afterEach(async () => {
+    await Promise.all(suite.opened.splice(0).map((o) => o.close()));
+  });
+  return suite;
+}

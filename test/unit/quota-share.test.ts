@@ -8,7 +8,7 @@ import { FALLBACK_INSTANCES } from '../../src/coordinator/quota-share';
 import { RedisQuota } from '../../src/coordinator/redis-quota';
 import type { Priority } from '../../src/trydan/cloud-client';
 import { delay, freePort } from '../helpers/red';
-import { type RedisServer, startRedis } from '../helpers/redis-server';
+import { redisSuite, startRedis } from '../helpers/redis-server';
 
 async function until(what: string, probe: () => boolean, ms = 8000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -42,26 +42,11 @@ const count = (codes: string[], code: string): number => codes.filter((c) => c =
 
 describe('CloudBudget shared through Redis', function () {
   this.timeout(30_000);
-  let redis: RedisServer;
-  const budgets: CloudBudget[] = [];
-  let n = 0;
-  let keyId = '';
+  const suite = redisSuite<CloudBudget>('share');
+  const budgets = suite.opened;
 
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.stop();
-  });
-  beforeEach(() => {
-    keyId = `share${++n}`;
-  });
-  afterEach(async () => {
-    await Promise.all(budgets.splice(0).map((b) => b.close()));
-  });
-
-  const budget = (url = redis.url, limit = 100, reserve = 20): CloudBudget => {
-    const b = new CloudBudget({ limit, reserve, shared: new RedisQuota({ url, keyId }), instance: `instance${budgets.length}` });
+  const budget = (url = suite.redis.url, limit = 100, reserve = 20): CloudBudget => {
+    const b = new CloudBudget({ limit, reserve, shared: new RedisQuota({ url, keyId: suite.keyId }), instance: `instance${budgets.length}` });
     budgets.push(b);
     return b;
   };
@@ -117,11 +102,11 @@ describe('CloudBudget shared through Redis', function () {
     // Each instance's heartbeat counts it; spend 40 so 60 are left.
     await calls(others[0]!, 'user', 40);
     await until('the instances counted', () => b.rateLimit.remaining === 60, 15_000);
-    await redis.stop();
+    await suite.redis.stop();
     await until('unshared', () => b.unshared);
     const used = await calls(b, 'user', 30);
     assert.equal(count(used, 'ok'), 20, 'a third of 60');
-    redis = await startRedis({ port: redis.port });
+    suite.redis = await startRedis({ port: suite.redis.port });
     await until('shared again', () => !b.unshared, 15_000);
     // A fresh redis-server lost the record: it now holds what b spent while away, and no more.
     assert.equal(await call(b, 'user'), 'ok');

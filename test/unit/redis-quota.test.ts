@@ -10,7 +10,7 @@ import { nextMidnightUtc } from '../../src/coordinator/cloud-budget';
 import type { OpBase, SharedLedger, Verdict } from '../../src/coordinator/quota-share-types';
 import { COMMAND_TIMEOUT_MS, RedisQuota, quotaKeys, redisUrlProblem } from '../../src/coordinator/redis-quota';
 import { delay } from '../helpers/red';
-import { type RedisServer, startRedis } from '../helpers/redis-server';
+import { redisSuite, startRedis } from '../helpers/redis-server';
 
 // Real time: Redis expires the keys by its own clock, a day after the reset.
 const NOW = Date.now();
@@ -27,26 +27,11 @@ async function ready(q: RedisQuota): Promise<RedisQuota> {
 
 describe('RedisQuota (a real redis-server)', function () {
   this.timeout(30_000);
-  let redis: RedisServer;
-  const open: RedisQuota[] = [];
-  let n = 0;
-  let id = '';
+  const suite = redisSuite<RedisQuota>('test');
+  const open = suite.opened;
 
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await redis?.stop();
-  });
-  beforeEach(() => {
-    id = `test${++n}`;
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.close()));
-  });
-
-  const quota = (url = redis.url): Promise<RedisQuota> => {
-    const q = new RedisQuota({ url, keyId: id });
+  const quota = (url = suite.redis.url): Promise<RedisQuota> => {
+    const q = new RedisQuota({ url, keyId: suite.keyId });
     open.push(q);
     return ready(q);
   };
@@ -131,16 +116,16 @@ describe('RedisQuota (a real redis-server)', function () {
 
   it('stores neither the API key nor anything but a hash of it, and lets the keys expire after the reset', async () => {
     const apiKey = 'secret-api-key-123';
-    id = keyId(apiKey, 'https://v2c.cloud/kong/v2c_service');
+    suite.keyId = keyId(apiKey, 'https://v2c.cloud/kong/v2c_service');
     const q = await quota();
     await take(q);
     await q.run({ ...base(), op: 'beat', id: 'me', staleBefore: 0 });
-    const probe = createClient({ url: redis.url });
+    const probe = createClient({ url: suite.redis.url });
     await probe.connect();
     try {
       const keys = await probe.keys('*');
       assert.ok(keys.length > 0 && keys.every((k) => !k.includes(apiKey)));
-      for (const key of quotaKeys(id)) {
+      for (const key of quotaKeys(suite.keyId)) {
         assert.equal(await probe.pExpireTime(key), RESET + 86_400_000, key);
         const dump = JSON.stringify(await probe.sendCommand(['DUMP', key]));
         assert.ok(!dump.includes(apiKey));
@@ -152,7 +137,7 @@ describe('RedisQuota (a real redis-server)', function () {
 
   it('fails within its deadline when Redis stops answering, and works again when it answers', async () => {
     const q = await quota();
-    redis.freeze();
+    suite.redis.freeze();
     try {
       const started = Date.now();
       await assert.rejects(take(q), (err: Error) => (err as { code?: string }).code === 'QUOTA_STORE_UNAVAILABLE');
@@ -160,7 +145,7 @@ describe('RedisQuota (a real redis-server)', function () {
       assert.equal(q.available, false);
       await assert.rejects(take(q), /unreachable/);
     } finally {
-      redis.thaw();
+      suite.redis.thaw();
     }
     await ready(q);
     assert.equal((await take(q)).verdict, 'ok');
@@ -171,7 +156,7 @@ describe('RedisQuota (a real redis-server)', function () {
     try {
       const messages: string[] = [];
       const wrong = secured.url.replace('pw-s3cret-redis', 'pw-wrong-guess');
-      const q = new RedisQuota({ url: wrong, keyId: id, onError: (m) => messages.push(m) });
+      const q = new RedisQuota({ url: wrong, keyId: suite.keyId, onError: (m) => messages.push(m) });
       open.push(q);
       const deadline = Date.now() + 5000;
       while (messages.length === 0 && Date.now() < deadline) await delay(20);
@@ -197,7 +182,7 @@ describe('RedisQuota (a real redis-server)', function () {
 
   it('closes its connection: nothing of it keeps the process alive', async () => {
     const before = process.getActiveResourcesInfo().filter((t) => t === 'TCPSocketWrap').length;
-    const q = new RedisQuota({ url: redis.url, keyId: id });
+    const q = new RedisQuota({ url: suite.redis.url, keyId: suite.keyId });
     await ready(q);
     assert.ok(process.getActiveResourcesInfo().filter((t) => t === 'TCPSocketWrap').length > before);
     await q.close();
