@@ -192,6 +192,10 @@ describe('Shared quota: three Node-RED instances on one key through Redis', func
       assert.deepEqual(codes(others), ['RATE_LIMITED']);
       assert.equal(requestCount(), before, 'after the 429 the other instances made no cloud call');
       assert.ok(Date.now() - realStart < DAY_REAL_MS, `day 1 took ${Date.now() - realStart} ms, longer than the simulated day: make DAY_REAL_MS larger`);
+      // The instances' calls that the cloud counted on day 1: within the quota, with what the app took.
+      const counted = account.requests.filter((r) => r.counted && r.simTime < dayStart + DAY_MS).length;
+      assert.ok(counted <= QUOTA, `${counted} calls counted on day 1`);
+      console.log(`      day 1: ${counted} calls by the three instances (quota ${QUOTA}, the app took the last ${QUOTA - counted}), 1 answered 429`);
     } catch (err) {
       withLogs(err);
     }
@@ -227,6 +231,7 @@ describe('Shared quota: three Node-RED instances on one key through Redis', func
       assert.deepEqual(codes(greedy), ['RATE_LIMITED']);
       assert.equal(okCount(modest), 20);
       assert.equal(refusedByCloud(), 1, 'still only the 429 of day 1');
+      console.log(`      Redis away: instance 0 made ${okCount(greedy)} of 90 calls (a third of ${left} left), instances 1 and 2 all their 20`);
 
       // Redis comes back (empty: it kept nothing on disk): what each spent meanwhile is counted in.
       redis = await startRedis({ port, password: PASSWORD });
@@ -237,6 +242,7 @@ describe('Shared quota: three Node-RED instances on one key through Redis', func
       assert.ok(okCount(after) <= remaining && okCount(after) >= remaining - 25, `${okCount(after)} calls after Redis came back, ${remaining} were left`);
       assert.equal(refusedByCloud(), 1, 'sharing again: nobody went past the quota');
       assert.deepEqual(codes(after), ['RATE_LIMITED']);
+      console.log(`      Redis back: ${okCount(after)} of 150 calls went through, ${remaining} were left at the cloud`);
       for (const r of reds) assert.match(r.output(), /the shared quota ledger \(Redis\) is reachable again/);
     } catch (err) {
       withLogs(err);
