@@ -56,7 +56,6 @@ export = function (RED: NodeAPI): void {
     let cloud: CloudClient | undefined;
     let cloudProblem: string | undefined;
     let cloudUrl = '';
-    let redisError = '';
     const badRedis = redisUrl ? redisUrlProblem(redisUrl) : undefined;
     if (apiKey && badRedis) {
       // A bad URL stops the cloud rather than letting this instance spend as if it were alone.
@@ -67,7 +66,7 @@ export = function (RED: NodeAPI): void {
         cloudUrl = checkCloudUrl(String(config.cloudUrl || DEFAULT_CLOUD_URL));
         budget = acquireBudget(apiKey, cloudUrl, this, (id) => ({
           store: ledgerStore(RED, this, id),
-          ...(redisUrl ? { shared: new RedisQuota({ url: redisUrl, keyId: id, onError: (message) => (redisError = message) }) } : {}),
+          ...(redisUrl ? { shared: new RedisQuota({ url: redisUrl, keyId: id }) } : {}),
         }));
         cloud = new CloudClient({ baseUrl: cloudUrl, apiKey, budget });
       } catch (err) {
@@ -116,7 +115,7 @@ export = function (RED: NodeAPI): void {
       const unshared = budget?.unshared ?? false;
       if (unshared === wasUnshared) return;
       wasUnshared = unshared;
-      if (unshared) this.warn(RED._('v2c-config.log.redisLost', { error: redisError || '-' }));
+      if (unshared) this.warn(RED._('v2c-config.log.redisLost', { error: budget?.unsharedBecause ?? '-' }));
       else this.log(RED._('v2c-config.log.redisBack'));
     };
     const tell = (listener: Listener, s: ChargerStatus) => {

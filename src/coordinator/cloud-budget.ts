@@ -128,6 +128,11 @@ export class CloudBudget {
     return this.share?.unshared ?? false;
   }
 
+  /** Why the shared ledger is unreachable (no secret in it), while it is. */
+  get unsharedBecause(): string | undefined {
+    return this.share?.problem;
+  }
+
   /** Stops sharing (closes the connection to the shared store). */
   async close(): Promise<void> {
     await this.share?.close();

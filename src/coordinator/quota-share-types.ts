@@ -37,6 +37,8 @@ export interface QuotaStore {
   run(op: QuotaOp): Promise<{ verdict: Verdict; ledger: SharedLedger }>;
   /** Whether the store answers now. */
   readonly available: boolean;
+  /** What reaching it first failed on since it last worked (safe to show: no secret in it). */
+  readonly problem: string | undefined;
   /** Called when the store is lost or back; returns the function that stops it. */
   onAvailability(listener: (up: boolean) => void): () => void;
   close(): Promise<void>;

@@ -81,6 +81,11 @@ export class QuotaShare {
     return this.fallback !== undefined;
   }
 
+  /** Why the store is away, for the log. */
+  get problem(): string | undefined {
+    return this.fallback ? this.store.problem : undefined;
+  }
+
   /** Synchronous: while the store is away, a call beyond this instance's share is refused. */
   check(endpoint: string, priority: Priority, inFlight: number): void {
     const f = this.currentFallback();

@@ -49,8 +49,6 @@ export function quotaKeys(keyId: string): [string, string, string] {
 export interface RedisQuotaOptions {
   url: string;
   keyId: string;
-  /** Told when the connection fails, with a text holding no part of the URL. */
-  onError?: (message: string) => void;
 }
 
 /** A client that connects with bounded waits and refuses commands while disconnected. */
@@ -73,7 +71,7 @@ type Client = ReturnType<typeof newClient>;
 export class RedisQuota implements QuotaStore {
   private client: Client;
   private readonly url: string;
-  private readonly onError: ((message: string) => void) | undefined;
+  private failure: string | undefined;
   private readonly keys: [string, string, string];
   private readonly listeners = new Set<(up: boolean) => void>();
   private readonly secrets: string[];
@@ -90,7 +88,6 @@ export class RedisQuota implements QuotaStore {
     this.secrets = [url, decodeURIComponent(parsed.password), parsed.password].filter((s) => s.length > 0);
     this.keys = quotaKeys(options.keyId);
     this.url = url;
-    this.onError = options.onError;
     this.client = this.dial();
     // Right after a deploy the connection is still being made: that is not "unreachable".
     const first = this.client;
@@ -112,8 +109,9 @@ export class RedisQuota implements QuotaStore {
     // Without an 'error' listener a lost connection would crash Node-RED.
     client.on('error', (err: unknown) => {
       if (client !== this.client) return;
+      // The reason first: those told of the loss read it.
+      this.failed(err instanceof Error ? err.message : String(err));
       this.setUp(false);
-      this.onError?.(this.redact(err instanceof Error ? err.message : String(err)));
     });
     client.on('ready', () => client === this.client && this.setUp(true));
     client.on('end', () => client === this.client && this.setUp(false));
@@ -121,6 +119,11 @@ export class RedisQuota implements QuotaStore {
     // connect() keeps retrying by the strategy above and settles when ready or closed.
     client.connect().catch(() => undefined);
     return client;
+  }
+
+  /** What the connection first failed on since it last worked (no part of the URL in it). */
+  get problem(): string | undefined {
+    return this.failure;
   }
 
   get available(): boolean {
@@ -135,7 +138,10 @@ export class RedisQuota implements QuotaStore {
   async run(op: QuotaOp): Promise<{ verdict: Verdict; ledger: SharedLedger }> {
     if (this.closed) throw new QuotaStoreUnavailable('closed');
     if (!this.client.isReady) await this.firstAttempt;
-    if (!this.client.isReady) throw new QuotaStoreUnavailable('not connected');
+    if (!this.client.isReady) {
+      this.failed(`no connection within ${CONNECT_TIMEOUT_MS} ms`);
+      throw new QuotaStoreUnavailable('not connected');
+    }
     const client = this.client;
     let reply: unknown;
     let timer: NodeJS.Timeout | undefined;
@@ -148,13 +154,14 @@ export class RedisQuota implements QuotaStore {
     } catch (err) {
       // The script may or may not have run: a taken reservation then expires as spent (HOLD_MS).
       sent.catch(() => undefined);
+      const why = this.failed(err instanceof Error ? err.message : String(err));
       this.setUp(false);
       // A connection that let a deadline pass is not trusted again: a new one is dialled.
       if (client === this.client && !this.closed && client.isReady) {
         this.client = this.dial();
         client.destroy();
       }
-      throw new QuotaStoreUnavailable(this.redact(err instanceof Error ? err.message : String(err)));
+      throw new QuotaStoreUnavailable(why);
     } finally {
       clearTimeout(timer);
     }
@@ -175,7 +182,16 @@ export class RedisQuota implements QuotaStore {
     if (this.client.isOpen) this.client.destroy();
   }
 
+  /** Keeps the first failure since the connection last worked; returns this one, redacted. */
+  private failed(text: string): string {
+    const why = this.redact(text);
+    this.failure ??= why;
+    return why;
+  }
+
   private setUp(up: boolean): void {
+    if (up) this.failure = undefined;
+    else this.failure ??= 'the connection closed';
     if (up === this.up || this.closed) return;
     this.up = up;
     for (const listener of [...this.listeners]) listener(up);

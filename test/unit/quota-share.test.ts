@@ -86,6 +86,7 @@ describe('CloudBudget shared through Redis', function () {
   it(`never reached, it keeps to 1/${FALLBACK_INSTANCES} of the day and of the reserve`, async () => {
     const b = budget(`redis://127.0.0.1:${await freePort()}`);
     await until('the first connection attempt to fail', () => b.unshared);
+    assert.match(String(b.unsharedBecause), /ECONNREFUSED|connection/);
     const background = await calls(b, 'background', 30);
     // A share of 25 calls, 5 of them kept for commands.
     assert.equal(count(background, 'ok'), 20);
@@ -104,6 +105,7 @@ describe('CloudBudget shared through Redis', function () {
     await until('the instances counted', () => b.rateLimit.remaining === 60, 15_000);
     await suite.redis.stop();
     await until('unshared', () => b.unshared);
+    assert.ok(b.unsharedBecause, 'the log can say why');
     const used = await calls(b, 'user', 30);
     assert.equal(count(used, 'ok'), 20, 'a third of 60');
     suite.redis = await startRedis({ port: suite.redis.port });
