@@ -1,14 +1,16 @@
 // v2c-config: one charger. Holds the LAN address, cadence and the cloud key, and wires
 // Node-RED to the charger's ChargerLink (src/coordinator/charger-link.ts), which shares one
 // coordinator per charger address with every other config node and editor check naming it.
-// Here: credentials, the cloud budget's persistence, user registration, status fan-out
-// (with the quota state added) and the log; the connection life cycle lives in the link.
+// Here: credentials, the cloud budget's persistence (and its sharing through Redis), user
+// registration, status fan-out (with the quota state added) and the log; the connection life
+// cycle lives in the link.
 
 import type { NodeAPI, NodeDef } from 'node-red';
 import { acquireBudget, cloudPace, releaseBudget } from '../src/coordinator/budget-registry';
 import { ChargerLink } from '../src/coordinator/charger-link';
 import { type CloudBudget } from '../src/coordinator/cloud-budget';
 import type { Listener } from '../src/coordinator/coordinator';
+import { RedisQuota, redisUrlProblem } from '../src/coordinator/redis-quota';
 import type { ChargerStatus, QuotaState } from '../src/coordinator/status';
 import { DEFAULT_CLOUD_URL } from '../src/trydan/cloud-catalogue';
 import { CloudClient } from '../src/trydan/cloud-client';
@@ -43,6 +45,8 @@ export = function (RED: NodeAPI): void {
     const config = migrate(def, CONFIG_DEFAULTS);
     const host = String(config.host ?? '').trim();
     const apiKey = String(this.credentials?.apiKey ?? '').trim();
+    // The URL may hold a password: a credential, and never in a text.
+    const redisUrl = String(this.credentials?.redisUrl ?? '').trim();
     const wrapped = new Map<Listener, Listener>();
     const lastStatus = new Map<Listener, ChargerStatus>();
 
@@ -52,10 +56,18 @@ export = function (RED: NodeAPI): void {
     let cloud: CloudClient | undefined;
     let cloudProblem: string | undefined;
     let cloudUrl = '';
-    if (apiKey) {
+    const badRedis = redisUrl ? redisUrlProblem(redisUrl) : undefined;
+    if (apiKey && badRedis) {
+      // A bad URL stops the cloud rather than letting this instance spend as if it were alone.
+      cloudProblem = badRedis;
+      this.error(RED._('v2c-config.errors.badRedisUrl', { error: badRedis }));
+    } else if (apiKey) {
       try {
         cloudUrl = checkCloudUrl(String(config.cloudUrl || DEFAULT_CLOUD_URL));
-        budget = acquireBudget(apiKey, cloudUrl, this, (id) => ({ store: ledgerStore(RED, this, id) }));
+        budget = acquireBudget(apiKey, cloudUrl, this, (id) => ({
+          store: ledgerStore(RED, this, id),
+          ...(redisUrl ? { shared: new RedisQuota({ url: redisUrl, keyId: id }) } : {}),
+        }));
         cloud = new CloudClient({ baseUrl: cloudUrl, apiKey, budget });
       } catch (err) {
         cloudProblem = (err as Error).message;
@@ -93,7 +105,18 @@ export = function (RED: NodeAPI): void {
 
     const quota = (): QuotaState | undefined => {
       const state = budget?.state;
+      // Spent or refused says more than "not shared"; low or fine with Redis away says that.
+      if ((state === 'ok' || state === 'low') && budget?.unshared) return 'unshared';
       return state === 'ok' || state === undefined ? undefined : state;
+    };
+    // The log tells when the shared ledger is lost and back, once each.
+    let wasUnshared = false;
+    const logSharing = (): void => {
+      const unshared = budget?.unshared ?? false;
+      if (unshared === wasUnshared) return;
+      wasUnshared = unshared;
+      if (unshared) this.warn(RED._('v2c-config.log.redisLost', { error: budget?.unsharedBecause ?? '-' }));
+      else this.log(RED._('v2c-config.log.redisBack'));
     };
     const tell = (listener: Listener, s: ChargerStatus) => {
       lastStatus.set(listener, s);
@@ -101,8 +124,10 @@ export = function (RED: NodeAPI): void {
       listener.status?.(q ? { ...s, quota: q } : s);
     };
     const stopWatchingBudget = budget?.onChange(() => {
+      logSharing();
       for (const [listener, s] of lastStatus) tell(listener, s);
     });
+    logSharing();
 
     this.chargerName = (reading?: Reading) =>
       config.name || (typeof reading?.ID === 'string' ? reading.ID : '') || host || String(config.deviceId ?? '') || 'V2C Trydan';
@@ -130,13 +155,14 @@ export = function (RED: NodeAPI): void {
       wrapped.clear();
       lastStatus.clear();
       stopWatchingBudget?.();
-      if (budget) releaseBudget(apiKey, cloudUrl, this);
-      link.close().then(() => done(), () => done());
+      // The Redis connection, when this was its last user, is closed before Node-RED goes on.
+      const released = budget ? releaseBudget(apiKey, cloudUrl, this) : Promise.resolve();
+      Promise.allSettled([released, link.close()]).then(() => done(), () => done());
     });
   }
 
   RED.nodes.registerType('v2c-config', V2cConfig as unknown as NodeConstructor, {
-    credentials: { apiKey: { type: 'password' } },
+    credentials: { apiKey: { type: 'password' }, redisUrl: { type: 'password' } },
   });
 
   registerAdminEndpoints(RED);

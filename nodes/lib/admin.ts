@@ -141,7 +141,7 @@ export function registerAdminEndpoints(RED: NodeAPI): void {
         res.status(status).json(out);
       })
       .finally(() => {
-        if (budget) releaseBudget(apiKey, cloudUrl, user);
+        if (budget) void releaseBudget(apiKey, cloudUrl, user);
         void client?.close();
       });
   });

@@ -6,7 +6,7 @@ import type { Listener, WriteResult } from '../../src/coordinator/coordinator';
 import type { CloudCall, CloudResult } from '../../src/trydan/cloud-client';
 import type { Reading } from '../../src/trydan/telemetry';
 
-export interface V2cConfigNode extends Node<{ apiKey?: string }> {
+export interface V2cConfigNode extends Node<{ apiKey?: string; redisUrl?: string }> {
   /** Charger name for msg.topic: the node's name, else the charger's ID, else the address. */
   chargerName(reading?: Reading): string;
   /** Registers a user; returns the function that deregisters it. */

@@ -9,7 +9,7 @@ export function chargerStatus(RED: NodeAPI, s: ChargerStatus): NodeStatus {
   const shown = stateStatus(s, t);
   // The cloud quota's trouble is worth a word, but never hides that the charger is offline.
   if (!s.quota || s.state === 'offline' || s.state === 'unconfigured' || !shown.text) return shown;
-  if (s.quota === 'low') return { ...shown, fill: 'yellow', text: `${shown.text} · ${t('quotaLow')}` };
+  if (s.quota === 'low' || s.quota === 'unshared') return { ...shown, fill: 'yellow', text: `${shown.text} · ${t(s.quota === 'low' ? 'quotaLow' : 'quotaUnshared')}` };
   return { fill: s.quota === 'authFailed' ? 'red' : 'yellow', shape: 'ring', text: `${shown.text} · ${t(s.quota === 'authFailed' ? 'cloudAuth' : 'quotaSpent')}` };
 }
 

@@ -1,7 +1,8 @@
 // One CloudBudget per API key, shared by every config node (and so every node) using the
 // key, like core MQTT shares one connection per broker. Config nodes acquire it when they
-// start and release it when they close; the last release forgets it (the ledger is
-// persisted, so the next acquire picks up where it was). Keys are held only as a hash.
+// start and release it when they close; the last release forgets it and closes its shared
+// store (the ledger is persisted, so the next acquire picks up where it was). The first
+// acquire's options decide, the Redis URL included. Keys are held only as a hash.
 
 import { createHash } from 'node:crypto';
 import { type BudgetOptions, CloudBudget } from './cloud-budget';
@@ -32,13 +33,16 @@ export function acquireBudget(apiKey: string, cloudUrl: string, user: object, op
   return entry.budget;
 }
 
-export function releaseBudget(apiKey: string, cloudUrl: string, user: object): void {
+/** Resolves once a budget nobody uses any more has let go of its shared store (Redis). */
+export async function releaseBudget(apiKey: string, cloudUrl: string, user: object): Promise<void> {
   const id = keyId(apiKey, cloudUrl);
   const entry = entries.get(id);
   if (!entry) return;
   entry.users.delete(user);
   entry.budget.pollers.delete(user);
-  if (entry.users.size === 0) entries.delete(id);
+  if (entry.users.size > 0) return;
+  entries.delete(id);
+  await entry.budget.close();
 }
 
 /**

@@ -5,13 +5,16 @@
 // after a 401 it keeps trying, slowly, because cloud outages gave valid keys 401 for days.
 // A call is reserved before it goes on the wire, synchronously, so concurrent calls cannot
 // all pass one check: what is left is what the cloud last said minus the calls in flight.
-// The ledger is plain data so it can be persisted and survive a restart.
+// The ledger is plain data so it can be persisted and survive a restart. With a shared store
+// (Redis, quota-share.ts) the call is also reserved there, so instances on one key share it.
 
 import { z } from 'zod';
 import { AuthFailed, QuotaReserved, RateLimited } from '../trydan/cloud-errors';
 import type { Priority, RateLimitHeaders, Reservation } from '../trydan/cloud-client';
 import { type Clock, systemClock } from '../trydan/clock';
 import { nextMidnightUtc, withinQuotaDay } from '../trydan/quota-day';
+import { QuotaShare, sameDay } from './quota-share';
+import type { QuotaStore, SharedLedger } from './quota-share-types';
 
 export { nextMidnightUtc };
 
@@ -42,6 +45,10 @@ export interface BudgetOptions {
   /** Calls kept for commands a person triggers. */
   reserve?: number;
   store?: LedgerStore;
+  /** The ledger shared with other Node-RED instances on the key (Redis); closed with the budget. */
+  shared?: QuotaStore;
+  /** This Node-RED's name in the shared store's heartbeats; default one per process. */
+  instance?: string;
 }
 
 const count = z.number().finite();
@@ -86,6 +93,7 @@ export class CloudBudget {
   private savedState: BudgetState = 'ok';
   /** Config nodes polling telemetry through the cloud with this key: they share the pace. */
   readonly pollers = new Set<object>();
+  private readonly share: QuotaShare | undefined;
 
   constructor(options: BudgetOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -102,6 +110,32 @@ export class CloudBudget {
     // until the next midnight by the bound) must not outlive this day in the file.
     if (stored) this.store?.save(this.snapshot(), { urgent: true });
     this.savedState = this.stateNow();
+    const host = {
+      clock: this.clock,
+      reserve: this.reserve,
+      ledger: () => {
+        this.rollOver();
+        return this.ledger;
+      },
+      adopt: (shared: SharedLedger) => this.adopt(shared),
+      changed: () => this.changed(),
+    };
+    this.share = options.shared && new QuotaShare(options.shared, host, options.instance);
+  }
+
+  /** A shared ledger is configured but unreachable: this instance keeps to its local share. */
+  get unshared(): boolean {
+    return this.share?.unshared ?? false;
+  }
+
+  /** Why the shared ledger is unreachable (no secret in it), while it is. */
+  get unsharedBecause(): string | undefined {
+    return this.share?.problem;
+  }
+
+  /** Stops sharing (closes the connection to the shared store). */
+  async close(): Promise<void> {
+    await this.share?.close();
   }
 
   /** Throws instead of letting a call through that must not be made now. */
@@ -114,6 +148,7 @@ export class CloudBudget {
       if (left <= this.reserve) throw new QuotaReserved(endpoint, Math.max(0, left));
       if (l.authFailures > 0 && this.clock.now() < l.authRetryAt) throw new AuthFailed(endpoint);
     }
+    this.share?.check(endpoint, priority, this.inFlight);
   }
 
   /**
@@ -124,6 +159,8 @@ export class CloudBudget {
     this.check(endpoint, priority);
     this.inFlight++;
     let open = true;
+    /** The reservation in the shared store; undefined while it is away. */
+    let sharedId: string | undefined;
     const close = (): boolean => {
       if (!open) return false;
       open = false;
@@ -131,23 +168,34 @@ export class CloudBudget {
       return true;
     };
     return {
-      confirm: () => {
+      confirm: async () => {
         // Waiting for a connection while a 429 came in: this call must not go out either.
-        if (!open || this.ledger.blockedUntil <= this.clock.now()) return;
-        close();
-        throw new RateLimited(endpoint, this.ledger.blockedUntil);
+        if (open && this.ledger.blockedUntil > this.clock.now()) {
+          close();
+          throw new RateLimited(endpoint, this.ledger.blockedUntil);
+        }
+        if (!open || !this.share) return;
+        try {
+          sharedId = await this.share.take(endpoint, priority, this.inFlight);
+        } catch (err) {
+          close();
+          throw err;
+        }
       },
       settle: (status, headers) => {
-        if (close()) this.record(status, headers);
+        if (!close()) return;
+        this.record(status, headers);
+        this.share?.settle(sharedId, status, headers);
       },
       spend: () => {
         if (!close()) return;
+        this.share?.spend(sharedId);
         this.rollOver();
         this.ledger.remaining = Math.max(0, this.ledger.remaining - 1);
         this.changed();
       },
       release: () => {
-        close();
+        if (close()) this.share?.release(sharedId);
       },
     };
   }
@@ -212,6 +260,24 @@ export class CloudBudget {
 
   snapshot(): Ledger {
     return { ...this.ledger };
+  }
+
+  /** The shared store's view of the account, taken as this budget's (saved only when it differs). */
+  private adopt(shared: SharedLedger): void {
+    this.rollOver();
+    const l = this.ledger;
+    const now = this.clock.now();
+    const next = { limit: shared.limit, remaining: shared.remaining, resetAt: withinQuotaDay(shared.resetAt, now), blockedUntil: withinQuotaDay(shared.blockedUntil, now) };
+    // Within one day, what this instance knows and the store does not (a 429 whose answer
+    // reached Redis only after a redeploy closed the connection) is not forgotten.
+    if (sameDay(next.resetAt, l.resetAt)) {
+      next.remaining = Math.min(next.remaining, l.remaining);
+      next.blockedUntil = Math.max(next.blockedUntil, l.blockedUntil);
+    }
+    if (next.limit === l.limit && next.remaining === l.remaining && next.resetAt === l.resetAt && next.blockedUntil === l.blockedUntil) return;
+    if (!(next.limit > 0) || next.resetAt <= now) return;
+    Object.assign(l, next);
+    this.changed();
   }
 
   private rollOver(): void {

@@ -1,8 +1,11 @@
 // What a coordinator tells its nodes about the charger. Nodes turn it into a coloured
 // status with their message catalogue; nothing here is display text but `error`.
 
-/** The account's cloud quota as nodes show it (absent: no cloud key, or all is well). */
-export type QuotaState = 'low' | 'spent' | 'authFailed';
+/**
+ * The account's cloud quota as nodes show it (absent: no cloud key, or all is well).
+ * 'unshared': the shared ledger (Redis) is unreachable, this instance keeps to its share.
+ */
+export type QuotaState = 'low' | 'spent' | 'authFailed' | 'unshared';
 
 export type ChargerStatus = ChargerState & { quota?: QuotaState };
 

@@ -26,8 +26,11 @@ export interface RateLimitHeaders {
 
 /** One call taken from the quota before it is sent; exactly one of its ends runs. */
 export interface Reservation {
-  /** Right before sending: throws RateLimited (and gives the call back) if a 429 came meanwhile. */
-  confirm(): void;
+  /**
+   * Right before sending: rejects with RateLimited (and gives the call back) if a 429 came
+   * meanwhile; with a shared ledger, takes the call there too (a refusal rejects the same way).
+   */
+  confirm(): Promise<void>;
   /** The cloud answered: learn from the status and headers. */
   settle(status: number, headers: RateLimitHeaders): void;
   /** The request may have reached the cloud but no answer came: count it. */
@@ -153,7 +156,7 @@ export class CloudClient {
     let headers: RateLimitHeaders;
     const free = await this.slot(name, reservation);
     try {
-      reservation.confirm();
+      await reservation.confirm();
       this.checkOpen();
       const request = boundedRequest(
         this.dispatcher,

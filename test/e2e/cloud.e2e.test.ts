@@ -486,7 +486,7 @@ describe(`e2e: V2C cloud in a real Node-RED ${nodeRedVersion}`, function () {
       // The editor learns only that a key is set.
       const flows = (JSON.parse(exported) as { flows: FlowNode[] }).flows;
       for (const cfg of flows.filter((n) => n.type === 'v2c-config')) {
-        assert.deepEqual(await getJson(`${red!.url}/credentials/v2c-config/${cfg.id}`), { has_apiKey: true });
+        assert.deepEqual(await getJson(`${red!.url}/credentials/v2c-config/${cfg.id}`), { has_apiKey: true, has_redisUrl: false });
       }
     });
   });

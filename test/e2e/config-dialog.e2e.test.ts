@@ -87,7 +87,8 @@ describe(`e2e: the charger's config dialog in chromium, Node-RED ${nodeRedVersio
     assert.ok(text.includes(configId));
     assert.ok(!text.includes(KEY), 'GET /flows holds the API key');
     const creds = await (await fetch(`${ed!.red.url}/credentials/v2c-config/${configId}`)).json();
-    assert.deepEqual(creds, { has_apiKey: true });
+    // The Redis URL (left empty here) is a password credential too: only whether it is set is told.
+    assert.deepEqual(creds, { has_apiKey: true, has_redisUrl: false });
   });
 
   it('keeps the key out of Menu → Export (all flows)', async function () {

@@ -45,7 +45,7 @@ function shownTexts(): { texts: string[]; templates: string[] } {
   ];
   const texts: string[] = [];
   for (const s of states) {
-    for (const quota of [undefined, 'low', 'spent', 'authFailed'] as (QuotaState | undefined)[]) {
+    for (const quota of [undefined, 'low', 'spent', 'authFailed', 'unshared'] as (QuotaState | undefined)[]) {
       texts.push(chargerStatus(RED, quota ? { ...s, quota } : s).text as string);
     }
   }
