@@ -142,9 +142,16 @@ describe(`e2e: every example imported from the menu in chromium, Node-RED ${node
     // The package's folder opens with a click (and stays open for the next import).
     await label(PACKAGE_NAME).waitFor({ state: 'visible' });
     if (!(await label(name).isVisible())) await label(PACKAGE_NAME).click();
-    await label(name).click();
-    // Import is enabled once the example has been fetched and shown.
-    await examples.locator('.red-ui-treeList-label.selected', { hasText: name }).waitFor({ state: 'visible' });
+    // A click while the folder still opens (or the list scrolls) can miss: it is tried again
+    // until the example is the selected one.
+    const selected = examples.locator('.red-ui-treeList-label.selected', { hasText: name });
+    for (let attempt = 1; ; attempt++) {
+      await label(name).scrollIntoViewIfNeeded();
+      await label(name).click();
+      const shown = await selected.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error(`the example "${name}" would not be selected in Import → Examples`);
+    }
     await page.locator('#red-ui-clipboard-dialog-ok:not(.disabled):not([disabled])').waitFor({ state: 'visible' });
     await page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
     await page.locator('#red-ui-clipboard-dialog-ok').click();
