@@ -150,30 +150,37 @@ function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing
     return out;
   }
   // Evenly among as many as the pool carries at their minimum: charging cars are the last
-  // to give way (a restart costs), then the lowest priority.
+  // to give way (a restart costs), then the lowest priority. A car whose minimum does not fit
+  // beside those already in passes its turn to the next rather than leave the pool unused (a
+  // three-phase car short of its 4140 W gives way to a single-phase car that can start).
   const order = [...takers].sort((a, b) => Number(b.charging) - Number(a.charging) || byPriority(a, b));
-  for (let k = order.length; k >= 1; k--) {
-    const group = order.slice(0, k);
+  const fits = (group: readonly SiteMember[]) => {
     const split = waterFill(group, pool, room);
-    const fits = group.every((m) => m.demand === 'minpv' || split.get(m.id)! >= minW(m) * SUN_COVER);
-    if (fits || k === 1) {
-      for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
-      return out;
-    }
-  }
+    return group.every((m) => m.demand === 'minpv' || split.get(m.id)! >= minW(m) * SUN_COVER);
+  };
+  let group: SiteMember[] = [];
+  for (const m of order) if (fits([...group, m])) group = [...group, m];
+  if (group.length === 0) group = order.slice(0, 1);
+  const split = waterFill(group, pool, room);
+  for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
   return out;
 }
 
-/** Equal shares, none above its room; what one cannot take goes to the others. */
+/**
+ * Equal shares, none above its room; what one cannot take goes to the others. A car that
+ * takes less than its minimum (a battery nearly full) is offered its minimum (the least a
+ * charger offers) but uses only what it takes of the pool: the rest is the others'.
+ */
 function waterFill(group: readonly SiteMember[], pool: number, room: (m: SiteMember) => number): Map<string, number> {
   const out = new Map<string, number>();
-  const rest = [...group].sort((a, b) => room(a) - room(b));
+  const uses = (m: SiteMember) => Math.min(room(m), m.takesW ?? Infinity);
+  const rest = [...group].sort((a, b) => uses(a) - uses(b));
   while (rest.length > 0) {
     const equal = pool / rest.length;
     const m = rest[0]!;
-    const share = Math.min(equal, room(m));
+    const share = Math.min(equal, uses(m));
     if (share < equal || rest.length === 1) {
-      out.set(m.id, share);
+      out.set(m.id, share >= uses(m) ? room(m) : share);
       pool -= share;
       rest.shift();
     } else {

@@ -34,6 +34,19 @@ describe('several chargers on one site', () => {
       assert.deepEqual(shares([member('a', { maxA: 8 }), member('b')], site(6000, { sharing: 'even' })), { a: 1955, b: 3795 });
     });
 
+    it('evenly: a car whose minimum does not fit passes its turn to one that can start, rather than leave the surplus unused', () => {
+      const m = [member('a', { phases: 3 }), member('b')];
+      assert.deepEqual(shares(m, site(3000, { sharing: 'even' })), { a: 0, b: 3000 }, 'three phases need 4140 W to start, one phase 1380 W');
+      assert.deepEqual(shares(m, site(5000, { sharing: 'even' })), { a: 5000, b: 0 }, 'halves of 2500 W start neither: the first that fits alone takes it');
+      assert.deepEqual(shares(m, site(9000, { sharing: 'even' })), { a: 5205, b: 3795 }, 'b at its maximum, the rest to a');
+    });
+
+    it('evenly: a car that takes less than its minimum is offered its minimum, and the rest of the surplus goes to the others', () => {
+      // a's battery is nearly full: 1000 W of its 4140 W minimum. Before, halves of 3000 W did not carry a's minimum and a took all 6000 W.
+      const m = [member('a', { phases: 3, charging: true, ampsNow: 6, drawW: 1000, takesW: 1000 }), member('b', { charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(6000, { sharing: 'even' })), { a: 4140, b: 3795 });
+    });
+
     it('a charger that stops frees its share at once', () => {
       const m = [member('a', { priority: 2, charging: true }), member('b', { priority: 1 })];
       assert.deepEqual(shares(m, site(4000)), { a: 3795, b: 205 });
