@@ -154,40 +154,49 @@ function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing
   // beside those already in passes its turn to the next rather than leave the pool unused (a
   // three-phase car short of its 4140 W gives way to a single-phase car that can start).
   const order = [...takers].sort((a, b) => Number(b.charging) - Number(a.charging) || byPriority(a, b));
-  const fits = (group: readonly SiteMember[]) => {
-    const split = waterFill(group, pool, room);
-    return group.every((m) => m.demand === 'minpv' || split.get(m.id)! >= minW(m) * SUN_COVER);
-  };
   let group: SiteMember[] = [];
-  for (const m of order) if (fits([...group, m])) group = [...group, m];
+  for (const m of order) if (floorsUse([...group, m], room) * SUN_COVER <= pool) group = [...group, m];
   if (group.length === 0) group = order.slice(0, 1);
   const split = waterFill(group, pool, room);
   for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
   return out;
 }
 
+/** A surplus taker's least share: its minimum (a min+PV car has it outside the pool). */
+const floorOf = (m: SiteMember) => (m.demand === 'minpv' ? 0 : minW(m));
+/** What a share of `w` uses of the pool: a car that takes less than it is offered uses what it takes. */
+const usesOf = (m: SiteMember, w: number) => Math.min(w, m.takesW ?? Infinity);
+/** What the group's minimums use of the pool. */
+function floorsUse(group: readonly SiteMember[], room: (m: SiteMember) => number): number {
+  return group.reduce((sum, m) => sum + usesOf(m, Math.min(floorOf(m), room(m))), 0);
+}
+
 /**
- * Equal shares, none above its room; what one cannot take goes to the others. A car that
- * takes less than its minimum (a battery nearly full) is offered its minimum (the least a
- * charger offers) but uses only what it takes of the pool: the rest is the others'.
+ * Evenly, water-filled: one level for all, none below its minimum (a car runs at its minimum
+ * or not at all, and the others share what is left above it) nor above its room (what it
+ * cannot take goes to the others). A car that takes less than its minimum (a battery nearly
+ * full) is offered its minimum but uses only what it takes of the pool. A pool short of the
+ * minimums (a lone car, or one within SUN_COVER) is split in their proportion.
  */
 function waterFill(group: readonly SiteMember[], pool: number, room: (m: SiteMember) => number): Map<string, number> {
+  const at = (m: SiteMember, level: number) => Math.min(Math.max(level, Math.min(floorOf(m), room(m))), room(m));
+  const used = (level: number) => group.reduce((sum, m) => sum + usesOf(m, at(m, level)), 0);
   const out = new Map<string, number>();
-  const uses = (m: SiteMember) => Math.min(room(m), m.takesW ?? Infinity);
-  const rest = [...group].sort((a, b) => uses(a) - uses(b));
-  while (rest.length > 0) {
-    const equal = pool / rest.length;
-    const m = rest[0]!;
-    const share = Math.min(equal, uses(m));
-    if (share < equal || rest.length === 1) {
-      out.set(m.id, share >= uses(m) ? room(m) : share);
-      pool -= share;
-      rest.shift();
-    } else {
-      for (const r of rest) out.set(r.id, equal);
-      break;
-    }
+  const floors = floorsUse(group, room);
+  if (pool <= floors) {
+    for (const m of group) out.set(m.id, floors > 0 ? (pool * usesOf(m, at(m, 0))) / floors : pool / group.length);
+    return out;
   }
+  let lo = 0;
+  let hi = Math.max(...group.map(room));
+  if (used(hi) <= pool) lo = hi;
+  // The level, to a hundredth of a watt.
+  while (hi - lo > 0.01) {
+    const mid = (lo + hi) / 2;
+    if (used(mid) <= pool) lo = mid;
+    else hi = mid;
+  }
+  for (const m of group) out.set(m.id, at(m, lo));
   return out;
 }
 

@@ -41,6 +41,14 @@ describe('several chargers on one site', () => {
       assert.deepEqual(shares(m, site(9000, { sharing: 'even' })), { a: 5205, b: 3795 }, 'b at its maximum, the rest to a');
     });
 
+    it('evenly: a car runs at its minimum or not at all, and the others share what is left above it', () => {
+      // Halves of 3000 W would not start the three-phase car: it gets its 4140 W, the single-phase car the other 1860 W (8 A), not nothing.
+      const m = [member('a', { phases: 3, charging: true, ampsNow: 6, drawW: 4140 }), member('b', { charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(6000, { sharing: 'even' })), { a: 4140, b: 1860 });
+      assert.deepEqual(shares(m, site(8000, { sharing: 'even' })), { a: 4205, b: 3795 }, 'b at its maximum');
+      assert.deepEqual(shares([member('a'), member('b')], site(5000, { sharing: 'even' })), { a: 2500, b: 2500 }, 'equal minimums: equal halves');
+    });
+
     it('evenly: a car that takes less than its minimum is offered its minimum, and the rest of the surplus goes to the others', () => {
       // a's battery is nearly full: 1000 W of its 4140 W minimum. Before, halves of 3000 W did not carry a's minimum and a took all 6000 W.
       const m = [member('a', { phases: 3, charging: true, ampsNow: 6, drawW: 1000, takesW: 1000 }), member('b', { charging: true, ampsNow: 6, drawW: 1380 })];
