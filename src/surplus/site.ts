@@ -147,7 +147,7 @@ function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing
       // What it takes is gone from the pool, not the minimum it is given beyond that.
       if (!passes) pool -= Math.max(Math.min(share, m.takesW ?? share), 0);
     });
-    return out;
+    return keepMinimum(takers, out);
   }
   // Evenly among as many as the pool carries at their minimum: charging cars are the last
   // to give way (a restart costs), then the lowest priority. A car whose minimum does not fit
@@ -160,6 +160,33 @@ function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing
   const split = waterFill(group, pool, room);
   for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
   return out;
+}
+
+/**
+ * By priority, a car already charging keeps its minimum while the surplus carries the
+ * minimum of every car above it beside it: those above take what is beyond. Stopping it
+ * would cost a restart and leave what the cars above draw in whole amps (a three-phase amp
+ * is 690 W) partly unused; and two batteries that charge side by side leave room for the sun
+ * when the first one tapers or is full. Short of that it rides on and pauses by its own rules.
+ */
+function keepMinimum(takers: readonly SiteMember[], shares: Map<string, number>): Map<string, number> {
+  takers.forEach((low, j) => {
+    const short = floorOf(low) - shares.get(low.id)!;
+    if (low.demand !== 'pv' || !low.charging || short <= 0 || j === 0) return;
+    const next = new Map(shares);
+    let need = short;
+    for (let i = j - 1; i >= 0 && need > 0; i--) {
+      const high = takers[i]!;
+      const w = next.get(high.id)!;
+      if (high.takesW !== null || w < floorOf(high)) continue;
+      const give = Math.min(need, w - floorOf(high));
+      next.set(high.id, w - give);
+      next.set(low.id, next.get(low.id)! + give);
+      need -= give;
+    }
+    if (need <= 0) for (const [id, w] of next) shares.set(id, w);
+  });
+  return shares;
 }
 
 /** A surplus taker's least share: its minimum (a min+PV car has it outside the pool). */

@@ -67,7 +67,14 @@ describe('several chargers on one site', () => {
       assert.deepEqual(shares([fast, member('p', { priority: 9 })], site(5000)), { f: 3680, p: 1320 });
       // b charges at 6 A, a has priority and takes the surplus: b's 1380 W are not a's to take while b rides on.
       const m = [member('a', { priority: 2 }), member('b', { priority: 1, charging: true, ampsNow: 6, drawW: 1380 })];
-      assert.deepEqual(shares(m, site(3500)), { a: 2120, b: 0 });
+      assert.deepEqual(shares(m, site(2500)), { a: 1120, b: 0 });
+    });
+
+    it('by priority: a car already charging keeps its minimum while the surplus carries the higher one\'s minimum beside it', () => {
+      const m = [member('a', { priority: 2 }), member('b', { priority: 1, charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(3500)), { a: 2120, b: 1380 }, 'both minimums fit: a takes what is beyond b\'s');
+      assert.deepEqual(shares(m, site(6000)), { a: 3795, b: 2205 }, 'a at its maximum, the rest to b');
+      assert.deepEqual(shares([m[0]!, { ...m[1]!, charging: false, ampsNow: 0, drawW: 0 }], site(3500)), { a: 3500, b: 0 }, 'a paused b does not start on a\'s share');
     });
 
     it('a car that takes less than it is offered (a battery that tapers) leaves the rest to the next', () => {
