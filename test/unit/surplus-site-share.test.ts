@@ -207,6 +207,33 @@ describe('several chargers on one site', () => {
       assert.equal(new Set(seen.slice(-300)).size, 1);
     });
 
+    it('a car that draws clearly less than offered for a minute takes what it draws and an amp more: the rest goes to the next', () => {
+      const t0 = Date.UTC(2026, 5, 21, 10);
+      const site = new SiteShare('home');
+      const a = new SurplusController({ ...settings, sitePriority: 2, startDelay: 0 }, { now: t0 });
+      const b = new SurplusController({ ...settings, sitePriority: 1, startDelay: 0 }, { now: t0 });
+      site.join('a', a.settings);
+      site.join('b', b.settings);
+      // 6 kW of surplus; a's battery tapers: it draws at most 10 A whatever it is offered.
+      let ampsA = 0;
+      let ampsB = 0;
+      for (let s = 0; s < 900; s++) {
+        const t = t0 + s * 1000;
+        const gridW = 500 + (ampsA + ampsB) * 230 - 6500;
+        for (const [id, c] of [['a', a], ['b', b]] as const) {
+          const own = id === 'a' ? ampsA : ampsB;
+          const r = site.reading(id, { gridW, carW: own * 230 }, t);
+          const d = c.update({ gridW: r.gridW, carW: own * 230 }, t, { siteMaxA: r.allowance.maxA });
+          site.observe(id, c.settings, d);
+          if (id === 'a') ampsA = Math.min(d.setpoint, 10);
+          else ampsB = d.setpoint;
+        }
+      }
+      const view = site.allowance('a', t0 + 900_000).view;
+      assert.equal(view.shareW, 2530, 'a: 10 A drawn and 1 A more, to show when it takes more again');
+      assert.equal(ampsB, 9, 'b: the rest of the 20 A fuse');
+    });
+
     it('holds a closed member\'s draw until it is back, so a redeploy does not hand its current to another', () => {
       const site = new SiteShare('home');
       const t = Date.UTC(2026, 5, 21, 20);
