@@ -174,50 +174,21 @@ describe('several chargers on one site', () => {
       assert.ok(d.setpoint <= 13, `${d.setpoint} A`);
     });
 
-    it("shows each member's controller its share, not the whole meter: two controllers do not fight over the same watts", () => {
+    /**
+     * Two members a (priority 2) and b (1) under the 20 A fuse, 6.5 kW of sun and a 500 W house,
+     * one second at a time for `seconds`: each car draws what it was told a second later, a at
+     * most `maxDrawA`. Calls `each` with both cars' amps every second.
+     */
+    const runPair = (seconds: number, maxDrawA: number, each: (ampsA: number, ampsB: number, s: number) => void = () => {}) => {
       const t0 = Date.UTC(2026, 5, 21, 10);
       const site = new SiteShare('home');
       const a = new SurplusController({ ...settings, sitePriority: 2, startDelay: 0 }, { now: t0 });
       const b = new SurplusController({ ...settings, sitePriority: 1, startDelay: 0 }, { now: t0 });
       site.join('a', a.settings);
       site.join('b', b.settings);
-      // 6 kW of surplus, house 500 W; the cars draw what they were told a second later.
-      const pvW = 6500;
-      const houseW = 500;
       let ampsA = 0;
       let ampsB = 0;
-      const seen: number[] = [];
-      for (let s = 0; s < 600; s++) {
-        const t = t0 + s * 1000;
-        const gridW = houseW + (ampsA + ampsB) * 230 - pvW;
-        for (const [id, c] of [['a', a], ['b', b]] as const) {
-          const own = id === 'a' ? ampsA : ampsB;
-          const r = site.reading(id, { gridW, carW: own * 230 }, t);
-          const d = c.update({ gridW: r.gridW, carW: own * 230 }, t, { siteMaxA: r.allowance.maxA });
-          site.observe(id, c.settings, d);
-          if (id === 'a') ampsA = d.setpoint;
-          else ampsB = d.setpoint;
-        }
-        seen.push(ampsA + ampsB);
-        assert.ok(ampsA + ampsB <= 20, `${ampsA} + ${ampsB} A at ${s} s`);
-      }
-      assert.equal(ampsA, 16, 'the first priority at its maximum');
-      assert.equal(ampsB, 0, 'the rest would carry 10 A, but the fuse leaves 4 A, below the minimum: b waits');
-      // No oscillation: the last five minutes hold still.
-      assert.equal(new Set(seen.slice(-300)).size, 1);
-    });
-
-    it('a car that draws clearly less than offered for a minute takes what it draws and an amp more: the rest goes to the next', () => {
-      const t0 = Date.UTC(2026, 5, 21, 10);
-      const site = new SiteShare('home');
-      const a = new SurplusController({ ...settings, sitePriority: 2, startDelay: 0 }, { now: t0 });
-      const b = new SurplusController({ ...settings, sitePriority: 1, startDelay: 0 }, { now: t0 });
-      site.join('a', a.settings);
-      site.join('b', b.settings);
-      // 6 kW of surplus; a's battery tapers: it draws at most 10 A whatever it is offered.
-      let ampsA = 0;
-      let ampsB = 0;
-      for (let s = 0; s < 900; s++) {
+      for (let s = 0; s < seconds; s++) {
         const t = t0 + s * 1000;
         const gridW = 500 + (ampsA + ampsB) * 230 - 6500;
         for (const [id, c] of [['a', a], ['b', b]] as const) {
@@ -225,12 +196,30 @@ describe('several chargers on one site', () => {
           const r = site.reading(id, { gridW, carW: own * 230 }, t);
           const d = c.update({ gridW: r.gridW, carW: own * 230 }, t, { siteMaxA: r.allowance.maxA });
           site.observe(id, c.settings, d);
-          if (id === 'a') ampsA = Math.min(d.setpoint, 10);
+          if (id === 'a') ampsA = Math.min(d.setpoint, maxDrawA);
           else ampsB = d.setpoint;
         }
+        each(ampsA, ampsB, s);
       }
-      const view = site.allowance('a', t0 + 900_000).view;
-      assert.equal(view.shareW, 2530, 'a: 10 A drawn and 1 A more, to show when it takes more again');
+      return { ampsA, ampsB, shareA: site.allowance('a', t0 + seconds * 1000).view.shareW };
+    };
+
+    it("shows each member's controller its share, not the whole meter: two controllers do not fight over the same watts", () => {
+      const seen: number[] = [];
+      const { ampsA, ampsB } = runPair(600, Infinity, (a, b, s) => {
+        seen.push(a + b);
+        assert.ok(a + b <= 20, `${a} + ${b} A at ${s} s`);
+      });
+      assert.equal(ampsA, 16, 'the first priority at its maximum');
+      assert.equal(ampsB, 0, 'the rest would carry 10 A, but the fuse leaves 4 A, below the minimum: b waits');
+      // No oscillation: the last five minutes hold still.
+      assert.equal(new Set(seen.slice(-300)).size, 1);
+    });
+
+    it('a car that draws clearly less than offered for a minute takes what it draws and an amp more: the rest goes to the next', () => {
+      // a's battery tapers: it draws at most 10 A whatever it is offered.
+      const { ampsB, shareA } = runPair(900, 10);
+      assert.equal(shareA, 2530, 'a: 10 A drawn and 1 A more, to show when it takes more again');
       assert.equal(ampsB, 9, 'b: the rest of the 20 A fuse');
     });
 
