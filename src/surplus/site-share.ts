@@ -108,11 +108,12 @@ export class SiteShare {
     const short = d.charging && carW !== null && carW < (d.setpoint - 0.5) * member.phases * member.voltage;
     const shortSince = short ? (before?.shortSince ?? d.time) : undefined;
     let takes = before?.takes;
-    // Short for a while: the car takes what it draws and an amp and a half more (room to show
-    // it would take more again, and its current then stays over half an amp above what it
-    // draws); the rest of its share goes to the others. A car that draws into that room again
-    // (it would take more), a new car, or half an hour on, is offered its share again.
-    if (short && d.time - shortSince! >= SHORT_MS) takes = { w: carW + 1.5 * member.phases * member.voltage, until: d.time + TAKES_MS };
+    // Short for a while: the car takes what it draws and an amp more (room to show it would
+    // take more again; an amp and a half kept 1 kW from the others on three phases, measured
+    // in bench/site.bench.js); the rest of its share goes to the others. While it tapers on it
+    // falls short again and what it takes follows. A car that draws into that room again (it
+    // would take more), a new car, or half an hour on, is offered its share again.
+    if (short && d.time - shortSince! >= SHORT_MS) takes = { w: carW + member.phases * member.voltage, until: d.time + TAKES_MS };
     else if ((takes && carW !== null && carW > takes.w - member.phases * member.voltage / 2) || member.demand === 'none' || (takes && d.time >= takes.until)) takes = undefined;
     if (takes) member.takesW = takes.w;
     this.entries.set(id, { member, settings, ...(shortSince !== undefined ? { shortSince } : {}), ...(takes ? { takes } : {}) });

@@ -147,40 +147,83 @@ function splitPool(takers: readonly SiteMember[], pool: number, sharing: Sharing
       // What it takes is gone from the pool, not the minimum it is given beyond that.
       if (!passes) pool -= Math.max(Math.min(share, m.takesW ?? share), 0);
     });
-    return out;
+    return keepMinimum(takers, out);
   }
   // Evenly among as many as the pool carries at their minimum: charging cars are the last
-  // to give way (a restart costs), then the lowest priority.
+  // to give way (a restart costs), then the lowest priority. A car whose minimum does not fit
+  // beside those already in passes its turn to the next rather than leave the pool unused (a
+  // three-phase car short of its 4140 W gives way to a single-phase car that can start).
   const order = [...takers].sort((a, b) => Number(b.charging) - Number(a.charging) || byPriority(a, b));
-  for (let k = order.length; k >= 1; k--) {
-    const group = order.slice(0, k);
-    const split = waterFill(group, pool, room);
-    const fits = group.every((m) => m.demand === 'minpv' || split.get(m.id)! >= minW(m) * SUN_COVER);
-    if (fits || k === 1) {
-      for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
-      return out;
-    }
-  }
+  let group: SiteMember[] = [];
+  for (const m of order) if (floorsUse([...group, m], room) * SUN_COVER <= pool) group = [...group, m];
+  if (group.length === 0) group = order.slice(0, 1);
+  const split = waterFill(group, pool, room);
+  for (const m of takers) out.set(m.id, split.get(m.id) ?? 0);
   return out;
 }
 
-/** Equal shares, none above its room; what one cannot take goes to the others. */
-function waterFill(group: readonly SiteMember[], pool: number, room: (m: SiteMember) => number): Map<string, number> {
-  const out = new Map<string, number>();
-  const rest = [...group].sort((a, b) => room(a) - room(b));
-  while (rest.length > 0) {
-    const equal = pool / rest.length;
-    const m = rest[0]!;
-    const share = Math.min(equal, room(m));
-    if (share < equal || rest.length === 1) {
-      out.set(m.id, share);
-      pool -= share;
-      rest.shift();
-    } else {
-      for (const r of rest) out.set(r.id, equal);
-      break;
+/**
+ * By priority, a car already charging keeps its minimum while the surplus carries the
+ * minimum of every car above it beside it: those above take what is beyond. Stopping it
+ * would cost a restart and leave what the cars above draw in whole amps (a three-phase amp
+ * is 690 W) partly unused; and two batteries that charge side by side leave room for the sun
+ * when the first one tapers or is full. Short of that it rides on and pauses by its own rules.
+ */
+function keepMinimum(takers: readonly SiteMember[], shares: Map<string, number>): Map<string, number> {
+  takers.forEach((low, j) => {
+    const short = floorOf(low) - shares.get(low.id)!;
+    if (low.demand !== 'pv' || !low.charging || short <= 0 || j === 0) return;
+    const next = new Map(shares);
+    let need = short;
+    for (let i = j - 1; i >= 0 && need > 0; i--) {
+      const high = takers[i]!;
+      const w = next.get(high.id)!;
+      if (high.takesW !== null || w < floorOf(high)) continue;
+      const give = Math.min(need, w - floorOf(high));
+      next.set(high.id, w - give);
+      next.set(low.id, next.get(low.id)! + give);
+      need -= give;
     }
+    if (need <= 0) for (const [id, w] of next) shares.set(id, w);
+  });
+  return shares;
+}
+
+/** A surplus taker's least share: its minimum (a min+PV car has it outside the pool). */
+const floorOf = (m: SiteMember) => (m.demand === 'minpv' ? 0 : minW(m));
+/** What a share of `w` uses of the pool: a car that takes less than it is offered uses what it takes. */
+const usesOf = (m: SiteMember, w: number) => Math.min(w, m.takesW ?? Infinity);
+/** What the group's minimums use of the pool. */
+function floorsUse(group: readonly SiteMember[], room: (m: SiteMember) => number): number {
+  return group.reduce((sum, m) => sum + usesOf(m, Math.min(floorOf(m), room(m))), 0);
+}
+
+/**
+ * Evenly, water-filled: one level for all, none below its minimum (a car runs at its minimum
+ * or not at all, and the others share what is left above it) nor above its room (what it
+ * cannot take goes to the others). A car that takes less than its minimum (a battery nearly
+ * full) is offered its minimum but uses only what it takes of the pool. A pool short of the
+ * minimums (a lone car, or one within SUN_COVER) is split in their proportion.
+ */
+function waterFill(group: readonly SiteMember[], pool: number, room: (m: SiteMember) => number): Map<string, number> {
+  const at = (m: SiteMember, level: number) => Math.min(Math.max(level, Math.min(floorOf(m), room(m))), room(m));
+  const used = (level: number) => group.reduce((sum, m) => sum + usesOf(m, at(m, level)), 0);
+  const out = new Map<string, number>();
+  const floors = floorsUse(group, room);
+  if (pool <= floors) {
+    for (const m of group) out.set(m.id, floors > 0 ? (pool * usesOf(m, at(m, 0))) / floors : pool / group.length);
+    return out;
   }
+  let lo = 0;
+  let hi = Math.max(...group.map(room));
+  if (used(hi) <= pool) lo = hi;
+  // The level, to a hundredth of a watt.
+  while (hi - lo > 0.01) {
+    const mid = (lo + hi) / 2;
+    if (used(mid) <= pool) lo = mid;
+    else hi = mid;
+  }
+  for (const m of group) out.set(m.id, at(m, lo));
   return out;
 }
 

@@ -34,6 +34,27 @@ describe('several chargers on one site', () => {
       assert.deepEqual(shares([member('a', { maxA: 8 }), member('b')], site(6000, { sharing: 'even' })), { a: 1955, b: 3795 });
     });
 
+    it('evenly: a car whose minimum does not fit passes its turn to one that can start, rather than leave the surplus unused', () => {
+      const m = [member('a', { phases: 3 }), member('b')];
+      assert.deepEqual(shares(m, site(3000, { sharing: 'even' })), { a: 0, b: 3000 }, 'three phases need 4140 W to start, one phase 1380 W');
+      assert.deepEqual(shares(m, site(5000, { sharing: 'even' })), { a: 5000, b: 0 }, 'halves of 2500 W start neither: the first that fits alone takes it');
+      assert.deepEqual(shares(m, site(9000, { sharing: 'even' })), { a: 5205, b: 3795 }, 'b at its maximum, the rest to a');
+    });
+
+    it('evenly: a car runs at its minimum or not at all, and the others share what is left above it', () => {
+      // Halves of 3000 W would not start the three-phase car: it gets its 4140 W, the single-phase car the other 1860 W (8 A), not nothing.
+      const m = [member('a', { phases: 3, charging: true, ampsNow: 6, drawW: 4140 }), member('b', { charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(6000, { sharing: 'even' })), { a: 4140, b: 1860 });
+      assert.deepEqual(shares(m, site(8000, { sharing: 'even' })), { a: 4205, b: 3795 }, 'b at its maximum');
+      assert.deepEqual(shares([member('a'), member('b')], site(5000, { sharing: 'even' })), { a: 2500, b: 2500 }, 'equal minimums: equal halves');
+    });
+
+    it('evenly: a car that takes less than its minimum is offered its minimum, and the rest of the surplus goes to the others', () => {
+      // a's battery is nearly full: 1000 W of its 4140 W minimum. Before, halves of 3000 W did not carry a's minimum and a took all 6000 W.
+      const m = [member('a', { phases: 3, charging: true, ampsNow: 6, drawW: 1000, takesW: 1000 }), member('b', { charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(6000, { sharing: 'even' })), { a: 4140, b: 3795 });
+    });
+
     it('a charger that stops frees its share at once', () => {
       const m = [member('a', { priority: 2, charging: true }), member('b', { priority: 1 })];
       assert.deepEqual(shares(m, site(4000)), { a: 3795, b: 205 });
@@ -46,7 +67,14 @@ describe('several chargers on one site', () => {
       assert.deepEqual(shares([fast, member('p', { priority: 9 })], site(5000)), { f: 3680, p: 1320 });
       // b charges at 6 A, a has priority and takes the surplus: b's 1380 W are not a's to take while b rides on.
       const m = [member('a', { priority: 2 }), member('b', { priority: 1, charging: true, ampsNow: 6, drawW: 1380 })];
-      assert.deepEqual(shares(m, site(3500)), { a: 2120, b: 0 });
+      assert.deepEqual(shares(m, site(2500)), { a: 1120, b: 0 });
+    });
+
+    it('by priority: a car already charging keeps its minimum while the surplus carries the higher one\'s minimum beside it', () => {
+      const m = [member('a', { priority: 2 }), member('b', { priority: 1, charging: true, ampsNow: 6, drawW: 1380 })];
+      assert.deepEqual(shares(m, site(3500)), { a: 2120, b: 1380 }, 'both minimums fit: a takes what is beyond b\'s');
+      assert.deepEqual(shares(m, site(6000)), { a: 3795, b: 2205 }, 'a at its maximum, the rest to b');
+      assert.deepEqual(shares([m[0]!, { ...m[1]!, charging: false, ampsNow: 0, drawW: 0 }], site(3500)), { a: 3500, b: 0 }, 'a paused b does not start on a\'s share');
     });
 
     it('a car that takes less than it is offered (a battery that tapers) leaves the rest to the next', () => {
@@ -146,37 +174,53 @@ describe('several chargers on one site', () => {
       assert.ok(d.setpoint <= 13, `${d.setpoint} A`);
     });
 
-    it("shows each member's controller its share, not the whole meter: two controllers do not fight over the same watts", () => {
+    /**
+     * Two members a (priority 2) and b (1) under the 20 A fuse, 6.5 kW of sun and a 500 W house,
+     * one second at a time for `seconds`: each car draws what it was told a second later, a at
+     * most `maxDrawA`. Calls `each` with both cars' amps every second.
+     */
+    const runPair = (seconds: number, maxDrawA: number, each: (ampsA: number, ampsB: number, s: number) => void = () => {}) => {
       const t0 = Date.UTC(2026, 5, 21, 10);
       const site = new SiteShare('home');
       const a = new SurplusController({ ...settings, sitePriority: 2, startDelay: 0 }, { now: t0 });
       const b = new SurplusController({ ...settings, sitePriority: 1, startDelay: 0 }, { now: t0 });
       site.join('a', a.settings);
       site.join('b', b.settings);
-      // 6 kW of surplus, house 500 W; the cars draw what they were told a second later.
-      const pvW = 6500;
-      const houseW = 500;
       let ampsA = 0;
       let ampsB = 0;
-      const seen: number[] = [];
-      for (let s = 0; s < 600; s++) {
+      for (let s = 0; s < seconds; s++) {
         const t = t0 + s * 1000;
-        const gridW = houseW + (ampsA + ampsB) * 230 - pvW;
+        const gridW = 500 + (ampsA + ampsB) * 230 - 6500;
         for (const [id, c] of [['a', a], ['b', b]] as const) {
           const own = id === 'a' ? ampsA : ampsB;
           const r = site.reading(id, { gridW, carW: own * 230 }, t);
           const d = c.update({ gridW: r.gridW, carW: own * 230 }, t, { siteMaxA: r.allowance.maxA });
           site.observe(id, c.settings, d);
-          if (id === 'a') ampsA = d.setpoint;
+          if (id === 'a') ampsA = Math.min(d.setpoint, maxDrawA);
           else ampsB = d.setpoint;
         }
-        seen.push(ampsA + ampsB);
-        assert.ok(ampsA + ampsB <= 20, `${ampsA} + ${ampsB} A at ${s} s`);
+        each(ampsA, ampsB, s);
       }
+      return { ampsA, ampsB, shareA: site.allowance('a', t0 + seconds * 1000).view.shareW };
+    };
+
+    it("shows each member's controller its share, not the whole meter: two controllers do not fight over the same watts", () => {
+      const seen: number[] = [];
+      const { ampsA, ampsB } = runPair(600, Infinity, (a, b, s) => {
+        seen.push(a + b);
+        assert.ok(a + b <= 20, `${a} + ${b} A at ${s} s`);
+      });
       assert.equal(ampsA, 16, 'the first priority at its maximum');
       assert.equal(ampsB, 0, 'the rest would carry 10 A, but the fuse leaves 4 A, below the minimum: b waits');
       // No oscillation: the last five minutes hold still.
       assert.equal(new Set(seen.slice(-300)).size, 1);
+    });
+
+    it('a car that draws clearly less than offered for a minute takes what it draws and an amp more: the rest goes to the next', () => {
+      // a's battery tapers: it draws at most 10 A whatever it is offered.
+      const { ampsB, shareA } = runPair(900, 10);
+      assert.equal(shareA, 2530, 'a: 10 A drawn and 1 A more, to show when it takes more again');
+      assert.equal(ampsB, 9, 'b: the rest of the 20 A fuse');
     });
 
     it('holds a closed member\'s draw until it is back, so a redeploy does not hand its current to another', () => {
