@@ -18,6 +18,16 @@ export function nextPollDelay(s: CadenceSettings, carConnected: boolean): number
   return (carConnected ? s.pollInterval : s.idleInterval) * 1000;
 }
 
+/** Past the longest wait between two polls, so each poll finds the last one's connection open. */
+const KEEP_ALIVE_MARGIN_MS = 5000;
+/** Polls further apart than this are rare enough that a new connection each costs nothing. */
+const KEEP_ALIVE_MAX_MS = 120_000;
+
+/** Milliseconds the LAN client keeps an idle connection at this cadence. */
+export function keepAliveMs(s: CadenceSettings): number {
+  return Math.min(Math.max(s.pollInterval, s.idleInterval) * 1000 + KEEP_ALIVE_MARGIN_MS, KEEP_ALIVE_MAX_MS);
+}
+
 /** Milliseconds until the next try after `failures` failed polls in a row (1, 2, ...): doubles up to the cap. */
 export function backoffDelay(s: CadenceSettings, failures: number): number {
   const seconds = s.pollInterval * 2 ** Math.min(failures, 20);

@@ -6,7 +6,7 @@
 import { type Clock, sleep, systemClock } from '../trydan/clock';
 import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
 import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
-import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, nextPollDelay } from './cadence';
+import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, keepAliveMs, nextPollDelay } from './cadence';
 import { EnergyMeter, type EnergyMeterOptions, type EnergyStore } from './energy-meter';
 import type { ChargerStatus } from './status';
 import { type QueuedWrite, WriteQueue } from './write-queue';
@@ -24,6 +24,8 @@ export interface ChargerApi {
   minPollDelay?(): number;
   /** How long the first poll must wait (the cloud's pace, kept from before a redeploy). */
   pollWait?(): number;
+  /** Keep an idle connection this long (the LAN): from one poll to the next. */
+  keepAliveFor?(ms: number): void;
 }
 
 export interface Listener {
@@ -87,6 +89,7 @@ export class Coordinator {
     this.lan = options.lan;
     this.clock = options.clock ?? systemClock;
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
+    this.lan.keepAliveFor?.(keepAliveMs(this.cadence));
     this.energy = new EnergyMeter(options.energy);
   }
 
@@ -102,6 +105,7 @@ export class Coordinator {
    */
   setCadence(cadence: CadenceSettings): void {
     this.cadence = cadence;
+    this.lan.keepAliveFor?.(keepAliveMs(cadence));
     if (this.timer === undefined) return;
     const delay = this.pollDelay();
     if (delay !== undefined && this.timerSetAt + delay < this.timerDueAt) this.schedule(delay, this.timerSetAt);
