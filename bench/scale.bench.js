@@ -13,7 +13,8 @@
 //                        polls take a few intervals to spread out)
 //   V2C_SCALE_MEASURE_S  seconds measured (default 20)
 //   V2C_SCALE_MEMORY_S   seconds of the memory run at the largest size (default 60; 600 for the README; 0: none)
-//   V2C_SCALE_CPU_PROF   a directory: this package's run at the largest size writes a --cpu-prof there
+//   V2C_SCALE_CPU_PROF   a directory: this package's run at the largest size writes the CPU profile of
+//                        its measured window there (scale-ours-<n>-<time>.cpuprofile, for Chrome DevTools)
 //   V2C_NODE_RED         another Node-RED package directory (as the tests take it)
 //   --json               the figures as JSON on the last line
 'use strict';
@@ -176,8 +177,13 @@ async function run(kind, ports, fake, { memoryS = 0, cpuProf } = {}) {
   const uiPort = await freePort();
   const dir = userDir(kind, ports, uiPort);
   const execArgv = ['-r', path.join(__dirname, 'scale', 'probe.js')];
-  if (cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProf}`);
-  const child = fork(RED_JS, ['-u', dir], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: dir });
+  const env = { ...process.env };
+  delete env.V2C_SCALE_PROFILE_TO;
+  if (cpuProf) {
+    fs.mkdirSync(cpuProf, { recursive: true });
+    env.V2C_SCALE_PROFILE_TO = path.join(cpuProf, `scale-${kind}-${ports.length}-${Date.now()}.cpuprofile`);
+  }
+  const child = fork(RED_JS, ['-u', dir], { execArgv, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: dir });
   children.add(child);
   const log = [];
   const keep = (chunk) => {
