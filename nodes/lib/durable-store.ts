@@ -155,7 +155,8 @@ function fileStore<T>(
       return Object.hasOwn(all, key) ? all[key] : undefined;
     },
     keep: (key, value) => {
-      current().all[key] = value;
+      // Every poll of every charger comes here: the file is looked at again when it is written.
+      (cache.get(file) ?? current()).all[key] = value;
     },
     writtenAt: () => cache.get(file)?.writtenAt ?? -Infinity,
     write: (key, value) => {
