@@ -3,8 +3,8 @@
 
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ChargerStatus } from '../src/coordinator/status';
-import { type Reading, changedKeys, toPayload } from '../src/trydan/telemetry';
-import { type ChangeRule, OUTPUTS, POWER_DEADBAND, changeRule, changesWorthSending } from '../src/trydan/telemetry-change';
+import { type Reading, toPayload } from '../src/trydan/telemetry';
+import { type ChangeRule, OUTPUTS, POWER_DEADBAND, changeRule, changeTracker } from '../src/trydan/telemetry-change';
 import { InvalidInput } from '../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
 import { migrate } from './lib/migrate';
@@ -44,21 +44,28 @@ export = function (RED: NodeAPI): void {
       this.on('input', (_msg, _send, done) => done(err as Error));
       return;
     }
-    let lastSent: Reading | undefined;
     const status = statusView(RED, this);
+    const track = changeTracker(rule);
 
-    const message = (reading: Reading, msg: NodeMessage = {}): NodeMessage => {
-      const changed = rule ? changesWorthSending(rule, lastSent, reading) : changedKeys(lastSent, reading);
-      lastSent = reading;
-      const out = Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), changed, source: server.transport });
+    const message = (reading: Reading, changed: () => string[], msg: NodeMessage = {}): NodeMessage => {
+      const out = Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), source: server.transport });
+      // Worked out when read: a flow on every poll rarely looks at it (cloneMessage and Debug do read it).
+      Object.defineProperty(out, 'changed', {
+        enumerable: true,
+        configurable: true,
+        get: changed,
+        set(value: unknown) {
+          Object.defineProperty(out, 'changed', { value, enumerable: true, configurable: true, writable: true });
+        },
+      });
       // Readings that cost a cloud call say how many are left, like every cloud message.
       return server.transport === 'cloud' ? Object.assign(out, { rateLimit: server.rateLimit() }) : out;
     };
 
     const listener = {
       telemetry: (reading: Reading) => {
-        if (rule && lastSent && changesWorthSending(rule, lastSent, reading).length === 0) return;
-        this.send(message(reading));
+        const changed = track(reading);
+        if (changed) this.send(message(reading, changed));
       },
       status: (s: ChargerStatus) => status.charger(s),
     };
@@ -66,7 +73,7 @@ export = function (RED: NodeAPI): void {
 
     // The reading this node asked for goes out on the asking message, not twice.
     this.on('input', (msg, send, done) => {
-      respond(status, done, () => server.refresh(listener), (reading) => send(message(reading, msg)));
+      respond(status, done, () => server.refresh(listener), (reading) => send(message(reading, track(reading, true)!, msg)));
     });
 
     releaseOnClose(this, deregister);

@@ -31,6 +31,13 @@ export interface DurableSpec<T> {
    * (a value saved every few seconds must not wear an SD card); 0: every save.
    */
   fileEveryMs?: number;
+  /**
+   * Urgent saves of other keys share one write of the file within this many ms of the last
+   * (a thousand chargers each saving every minute would rewrite it many times a second): they
+   * wait at most this long, and whatever waits is written as the process exits. A key saved
+   * again, alone, is written at once. 0: every urgent save at once.
+   */
+  urgentEveryMs?: number;
 }
 
 function persistentContextStore(RED: NodeAPI): string | undefined {
@@ -56,21 +63,54 @@ export function durableStore<T>(RED: NodeAPI, node: Node | undefined, spec: Dura
     };
   }
   if (!file) return undefined;
-  const written = new Map<string, number>();
   return {
     load: (key) => spec.parse(file.read(key)),
     save: (key, value, options) => {
-      const now = Date.now();
+      // Without an urgent reason, the file is rewritten at most every fileEveryMs, for every
+      // charger at once: the values saved meanwhile wait in memory for that write.
       const every = spec.fileEveryMs ?? 0;
-      if (!options?.urgent && every > 0 && now - (written.get(key) ?? -Infinity) < every) return;
-      written.set(key, now);
-      file.write(key, value);
+      if (!options?.urgent && every > 0 && Date.now() - file.writtenAt() < every) file.keep(key, value);
+      else file.write(key, value);
     },
   };
 }
 
+/** The file's values as last read or written by this process, and the file's stat then. */
+interface Cached {
+  all: Record<string, unknown>;
+  stat: string;
+  writtenAt: number;
+  /** The key whose urgent save was last written at once. */
+  writtenKey?: string;
+  /** Set while urgent values wait for their shared write. */
+  timer?: NodeJS.Timeout;
+  flush?: () => void;
+}
+
+/** One per file for the whole process: a thousand chargers must not each re-read the file. */
+const cache = new Map<string, Cached>();
+
+// Values waiting for a shared write reach the file when Node-RED stops (it exits after closing
+// the nodes, whose last saves are urgent).
+process.once('exit', () => {
+  for (const entry of cache.values()) if (entry.timer) entry.flush?.();
+});
+
+function statOf(file: string): string {
+  try {
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /** Every key's value in one small JSON file in the user directory, written atomically. */
-function fileStore<T>(RED: NodeAPI, node: Node | undefined, spec: DurableSpec<T>): { read(key: string): unknown; write(key: string, value: T): void } | undefined {
+function fileStore<T>(
+  RED: NodeAPI,
+  node: Node | undefined,
+  spec: DurableSpec<T>,
+): { read(key: string): unknown; write(key: string, value: T): void; keep(key: string, value: T): void; writtenAt(): number } | undefined {
   const userDir = (RED.settings as unknown as { userDir?: string }).userDir;
   if (!userDir) return undefined;
   const file = path.join(userDir, spec.file);
@@ -84,20 +124,51 @@ function fileStore<T>(RED: NodeAPI, node: Node | undefined, spec: DurableSpec<T>
       return {};
     }
   };
+  // Read again only when someone else changed the file (a restore, another process).
+  const current = (): Cached => {
+    const stat = statOf(file);
+    let entry = cache.get(file);
+    if (!entry || entry.stat !== stat) {
+      // Values still waiting for their write stay: they are newer than the file's.
+      entry = { ...entry, all: { ...readAll(), ...(entry?.timer ? entry.all : {}) }, stat, writtenAt: entry?.writtenAt ?? -Infinity };
+      cache.set(file, entry);
+    }
+    return entry;
+  };
+  const persist = (entry: Cached): void => {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.writtenAt = Date.now();
+    try {
+      // Write then rename, so a crash mid-write never leaves a half file (every key's value lost).
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, JSON.stringify(entry.all));
+      fs.renameSync(temp, file);
+      entry.stat = statOf(file);
+    } catch (err) {
+      (node ?? RED.log).warn(`cannot keep ${spec.what} in ${file}: ${(err as Error).message}`);
+    }
+  };
   return {
     read: (key) => {
-      const all = readAll();
+      const all = current().all;
       return Object.hasOwn(all, key) ? all[key] : undefined;
     },
+    keep: (key, value) => {
+      // Every poll of every charger comes here: the file is looked at again when it is written.
+      (cache.get(file) ?? current()).all[key] = value;
+    },
+    writtenAt: () => cache.get(file)?.writtenAt ?? -Infinity,
     write: (key, value) => {
-      try {
-        // Write then rename, so a crash mid-write never leaves a half file (every key's value lost).
-        const temp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, JSON.stringify({ ...readAll(), [key]: value }));
-        fs.renameSync(temp, file);
-      } catch (err) {
-        (node ?? RED.log).warn(`cannot keep ${spec.what} in ${file}: ${(err as Error).message}`);
+      const entry = current();
+      entry.all[key] = value;
+      const wait = (spec.urgentEveryMs ?? 0) - (Date.now() - entry.writtenAt);
+      if (wait <= 0 || (key === entry.writtenKey && !entry.timer)) {
+        entry.writtenKey = key;
+        return persist(entry);
       }
+      entry.flush = () => persist(entry);
+      entry.timer ??= setTimeout(() => persist(entry), wait).unref();
     },
   };
 }

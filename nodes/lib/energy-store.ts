@@ -1,6 +1,7 @@
 // Where each charger's session and lifetime energy survives a restart (durable-store.ts),
 // under its ID. A reset, a plug-in, an unplug and every 0.1 kWh of growth are written at once
-// (energy-meter.ts says why); the rest waits for the context's flush, or a minute for the file.
+// (energy-meter.ts says why; within a second, shared with other chargers' urgent saves); the
+// rest waits for the context's flush, or a minute for the file.
 
 import type { Node, NodeAPI } from 'node-red';
 import type { EnergyStore } from '../../src/coordinator/energy-meter';
@@ -16,6 +17,12 @@ export function newerEnergy(first: unknown, second: unknown): EnergyState | unde
   return a.lifetime >= b.lifetime ? a : b;
 }
 
+/**
+ * Urgent saves of all chargers share a write within this long: one charger's are a minute
+ * apart, a fleet's many a second. A crash loses at most this much of them.
+ */
+const URGENT_EVERY_MS = 1000;
+
 export function energyStore(RED: NodeAPI, node: Node): EnergyStore | undefined {
   const store = durableStore(RED, node, {
     file: '.v2c-trydan-energy.json',
@@ -24,6 +31,7 @@ export function energyStore(RED: NodeAPI, node: Node): EnergyStore | undefined {
     parse: parseEnergyState,
     merge: (context, file) => newerEnergy(context, file),
     fileEveryMs: 60_000,
+    urgentEveryMs: URGENT_EVERY_MS,
   });
   if (!store) return undefined;
   // A context store that fails must not stop the readings: the figures go on in memory, and

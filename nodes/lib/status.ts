@@ -67,8 +67,13 @@ export function statusView(RED: NodeAPI, node: Node): StatusView {
   let last: ChargerStatus = { state: 'idle' };
   let failure: { status: NodeStatus; connectivity: boolean } | undefined;
   let shown = '';
+  /** What the shown text was built from: a poll that changes none of it builds nothing. */
+  let builtFrom: ChargerStatus | undefined;
   const show = () => {
-    const status = failure && last.state !== 'offline' && last.state !== 'unconfigured' ? failure.status : chargerStatus(RED, last);
+    const failed = failure && last.state !== 'offline' && last.state !== 'unconfigured';
+    if (!failed && builtFrom && sameText(builtFrom, last)) return;
+    builtFrom = failed ? undefined : last;
+    const status = failed ? failure!.status : chargerStatus(RED, last);
     // Polls repeat the same status; a Status node should only hear about changes.
     const key = JSON.stringify(status);
     if (key === shown) return;
@@ -92,6 +97,18 @@ export function statusView(RED: NodeAPI, node: Node): StatusView {
       show();
     },
   };
+}
+
+/** Whether two charger statuses read the same (online power as shown: to 0.1 kW). */
+function sameText(a: ChargerStatus, b: ChargerStatus): boolean {
+  if (a === b) return true;
+  if (a.state !== b.state || a.quota !== b.quota) return false;
+  if (a.state === 'online' && b.state === 'online') {
+    return a.charging === b.charging && a.carConnected === b.carConnected && (!a.charging || formatKw(a.power ?? 0) === formatKw(b.power ?? 0));
+  }
+  if (a.state === 'offline' && b.state === 'offline') return a.code === b.code && Math.round(a.retryInMs / 1000) === Math.round(b.retryInMs / 1000);
+  if (a.state === 'unconfigured' && b.state === 'unconfigured') return a.noAddress === b.noAddress;
+  return a.state === 'idle' || a.state === 'connecting' || a.state === 'closed';
 }
 
 const CONNECTIVITY = new Set(['DEVICE_UNREACHABLE', 'CLOUD_UNREACHABLE', 'INVALID_RESPONSE', 'CLOSED']);

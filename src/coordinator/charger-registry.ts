@@ -10,11 +10,11 @@
 // previous coordinator, which the next one's first request waits for. That close is bounded:
 // it ends when the request on the wire answers or reaches its deadline.
 
-import { systemClock } from '../trydan/clock';
+import { type Clock, systemClock } from '../trydan/clock';
 import { hostToOrigin } from '../trydan/host';
 import { LAN_GAP_MS, LAN_TIMEOUT_MS, LanClient } from '../trydan/lan-client';
 import { LanPacing } from '../trydan/lan-pacing';
-import { type CadenceSettings, fastestCadence } from './cadence';
+import { type CadenceSettings, fastestCadence, pollPhase } from './cadence';
 import { type ChargerApi, Coordinator } from './coordinator';
 import type { EnergyStore } from './energy-meter';
 
@@ -41,6 +41,8 @@ export interface ChargerOptions {
   energy?: EnergyStore;
   /** For tests: the charger transport to create when this address has no coordinator yet. */
   connect?: (origin: string, line: ChargerLine) => ChargerApi;
+  /** For tests: the coordinator's clock. */
+  clock?: Clock;
 }
 
 const entries = new Map<string, Entry>();
@@ -56,7 +58,9 @@ export function acquireCharger(host: string, user: object, options: ChargerOptio
     const lan = options.connect ? options.connect(origin, line) : new LanClient({ host: origin, pacing: line.pacing, after: line.after });
     // Readings without an ID (older firmware, perhaps) keep their energy under the address.
     const energy = { ...(options.energy ? { store: options.energy } : {}), fallbackKey: () => `lan-${origin}` };
-    entry = { coordinator: new Coordinator({ lan, energy }), users: new Map() };
+    // Each address polls at its own place in the interval, so a fleet does not poll at once.
+    const coordinator = new Coordinator({ lan, energy, phase: pollPhase(origin), ...(options.clock ? { clock: options.clock } : {}) });
+    entry = { coordinator, users: new Map() };
     entries.set(origin, entry);
   } else if (options.energy) {
     entry.coordinator.useEnergyStore(options.energy);

@@ -6,7 +6,7 @@
 import { type Clock, sleep, systemClock } from '../trydan/clock';
 import { Closed, DeviceUnreachable, TrydanError, WriteNotVerified } from '../trydan/errors';
 import { type Reading, isCarConnected, isCharging } from '../trydan/telemetry';
-import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, nextPollDelay } from './cadence';
+import { type CadenceSettings, DEFAULT_CADENCE, MAX_TIMER_MS, backoffDelay, keepAliveMs, nextPollDelay, spreadDelay } from './cadence';
 import { EnergyMeter, type EnergyMeterOptions, type EnergyStore } from './energy-meter';
 import type { ChargerStatus } from './status';
 import { type QueuedWrite, WriteQueue } from './write-queue';
@@ -24,6 +24,8 @@ export interface ChargerApi {
   minPollDelay?(): number;
   /** How long the first poll must wait (the cloud's pace, kept from before a redeploy). */
   pollWait?(): number;
+  /** Keep an idle connection this long (the LAN): from one poll to the next. */
+  keepAliveFor?(ms: number): void;
 }
 
 export interface Listener {
@@ -83,10 +85,15 @@ export class Coordinator {
   /** Session and lifetime energy, added to every reading once here for every listener. */
   private readonly energy: EnergyMeter;
 
-  constructor(options: { lan: ChargerApi; cadence?: Partial<CadenceSettings>; clock?: Clock; energy?: EnergyMeterOptions }) {
+  /** This charger's place in the poll interval (cadence.ts, spreadDelay); undefined: polls are not moved. */
+  private readonly phase: number | undefined;
+
+  constructor(options: { lan: ChargerApi; cadence?: Partial<CadenceSettings>; clock?: Clock; energy?: EnergyMeterOptions; phase?: number }) {
     this.lan = options.lan;
+    this.phase = options.phase;
     this.clock = options.clock ?? systemClock;
     this.cadence = { ...DEFAULT_CADENCE, ...options.cadence };
+    this.lan.keepAliveFor?.(keepAliveMs(this.cadence));
     this.energy = new EnergyMeter(options.energy);
   }
 
@@ -102,8 +109,9 @@ export class Coordinator {
    */
   setCadence(cadence: CadenceSettings): void {
     this.cadence = cadence;
+    this.lan.keepAliveFor?.(keepAliveMs(cadence));
     if (this.timer === undefined) return;
-    const delay = this.pollDelay();
+    const delay = this.pollDelay(undefined, this.timerSetAt);
     if (delay !== undefined && this.timerSetAt + delay < this.timerDueAt) this.schedule(delay, this.timerSetAt);
   }
 
@@ -373,10 +381,13 @@ export class Coordinator {
    * The wait before the next poll at the current cadence: after a good reading, or (`failed`,
    * or offline now) the backoff; undefined before the first reading.
    */
-  private pollDelay(failed = this.current.state === 'offline'): number | undefined {
+  private pollDelay(failed = this.current.state === 'offline', from = this.clock.now()): number | undefined {
     const floor = this.lan.minPollDelay?.() ?? 0;
     if (failed) return Math.max(backoffDelay(this.cadence, this.failures), floor);
-    return this.last ? Math.max(nextPollDelay(this.cadence, isCarConnected(this.last)), floor) : undefined;
+    if (!this.last) return undefined;
+    const delay = Math.max(nextPollDelay(this.cadence, isCarConnected(this.last)), floor);
+    // A paced transport (the cloud) keeps its pace; LAN polls spread over the interval.
+    return this.phase === undefined || floor > 0 ? delay : spreadDelay(delay, from, this.phase);
   }
 
   /** Times the next poll, `ms` after `from`: for telemetry listeners, or one probe while offline so the status recovers. */

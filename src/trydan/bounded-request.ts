@@ -15,6 +15,8 @@ export interface Bounds {
   /** Who answered, for the error text: "charger", "the V2C cloud". */
   who: string;
   clock?: Clock;
+  /** Set once the reply's headers arrived (a failure after that is not a lost request). */
+  progress?: { headers: boolean };
 }
 
 export interface BoundedReply {
@@ -44,6 +46,7 @@ export async function boundedRequest(dispatcher: Dispatcher, request: Dispatcher
     new InvalidResponse(`${bounds.who} sent a reply larger than ${sizeText(bounds.maxBytes)}; stopped reading it`);
   try {
     const res = await dispatcher.request({ ...request, signal: controller.signal });
+    if (bounds.progress) bounds.progress.headers = true;
     // A declared length over the cap is refused before a byte of it is read.
     if (Number(res.headers['content-length']) > bounds.maxBytes) controller.abort(tooLarge());
     const chunks: Buffer[] = [];

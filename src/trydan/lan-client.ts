@@ -1,10 +1,12 @@
 // The LAN API client (docs/charger-protocol.md, LAN). The charger answers one request at a time and
 // sometimes 404s quick back-to-back calls, so this client owns one connection, runs one
 // request at a time with a gap between them, and retries once on 404, timeout or reset.
+// The connection is kept open from one poll to the next (a new TCP connection per poll was
+// most of a poll's cost); a charger that closed it meanwhile costs one resend on a new one.
 
 import { Client, type Dispatcher } from 'undici';
 import { type Clock, sleep, systemClock } from './clock';
-import { boundedRequest } from './bounded-request';
+import { type BoundedReply, boundedRequest } from './bounded-request';
 import { DeviceUnreachable, InvalidResponse, TrydanError, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
 import { LanPacing } from './lan-pacing';
@@ -22,6 +24,8 @@ export interface LanClientOptions {
   after?: Promise<unknown>;
   /** Bytes of body accepted; a Trydan reply is under 2 KB. */
   maxBodyBytes?: number;
+  /** Milliseconds an idle connection is kept for the next request (keepAliveFor() changes it). */
+  keepAliveMs?: number;
   clock?: Clock;
   /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
   dispatcher?: Dispatcher;
@@ -35,6 +39,12 @@ interface Answer {
 /** Quiet between two requests, and the wait for a whole answer (docs/charger-protocol.md: 150 ms, 8 s). */
 export const LAN_GAP_MS = 150;
 export const LAN_TIMEOUT_MS = 8000;
+
+/** An idle connection is kept this long: past the default idle poll interval (30 s). */
+export const LAN_KEEP_ALIVE_MS = 35_000;
+
+/** A kept connection the charger closed fails like this on the next request, before any byte. */
+const STALE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /** A Trydan reply is under 2 KB: anything near this is not a charger talking. */
 export const LAN_MAX_BODY_BYTES = 64 * 1024;
@@ -56,8 +66,13 @@ export class LanClient {
   /** When the charger is free for the next request (lan-pacing.ts). */
   private readonly pacing: LanPacing;
   private readonly clock: Clock;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private keepAliveMs: number;
+  /** keepAliveFor() asked for another keep-alive: the next request opens a client with it. */
+  private keepAliveChanged = false;
+  /** Connections opened so far: a request that saw none open went over a kept one. */
+  private connects = 0;
   private tail: Promise<unknown>;
   private closed = false;
   /** Aborted by close(): a request waiting for its turn stops waiting. */
@@ -74,15 +89,42 @@ export class LanClient {
     this.tail = (options.after ?? Promise.resolve()).catch(() => undefined);
     this.clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Client(this.origin, {
-        pipelining: 1,
-        connectTimeout: this.timeoutMs,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        keepAliveTimeout: 4000,
-      });
+    this.keepAliveMs = options.keepAliveMs ?? LAN_KEEP_ALIVE_MS;
+    this.dispatcher = options.dispatcher ?? this.newClient();
+    this.dispatcher.on('connect', () => this.connects++);
+  }
+
+  /** Idle milliseconds a connection is kept for (the coordinator matches it to its cadence). */
+  get keepAlive(): number {
+    return this.keepAliveMs;
+  }
+
+  /** Keeps idle connections this long from the next request on. */
+  keepAliveFor(ms: number): void {
+    if (ms === this.keepAliveMs) return;
+    this.keepAliveMs = ms;
+    this.keepAliveChanged = this.ownsDispatcher;
+  }
+
+  private newClient(): Client {
+    // The charger sends no keep-alive hint: keepAliveTimeout is what counts.
+    return new Client(this.origin, {
+      pipelining: 1,
+      connectTimeout: this.timeoutMs,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      keepAliveTimeout: this.keepAliveMs,
+      keepAliveMaxTimeout: Math.max(this.keepAliveMs, 1000),
+    });
+  }
+
+  /** Between two requests (one at a time), so nothing is on the wire of the client replaced. */
+  private renewClient(): void {
+    this.keepAliveChanged = false;
+    const old = this.dispatcher;
+    this.dispatcher = this.newClient();
+    this.dispatcher.on('connect', () => this.connects++);
+    void old.close().catch(() => undefined);
   }
 
   /** GET /RealTimeData, parsed tolerantly. */
@@ -154,18 +196,37 @@ export class LanClient {
     const wait = this.pacing.waitMs(this.clock.now());
     if (wait > 0) await sleep(this.clock, wait, this.stopping.signal);
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
+    if (this.keepAliveChanged) this.renewClient();
+    const started = this.clock.now();
+    const connectsBefore = this.connects;
+    const progress = { headers: false };
     try {
-      const reply = await boundedRequest(
-        this.dispatcher,
-        { origin: this.origin, path, method: 'GET' },
-        { deadlineMs: this.timeoutMs, maxBytes: this.maxBodyBytes, who: 'charger', clock: this.clock },
-      );
+      let reply;
+      try {
+        reply = await this.send(path, this.timeoutMs, progress);
+      } catch (err) {
+        // A kept connection the charger closed while idle: the request never reached it, so
+        // it is sent again at once on a new connection, within what is left of the deadline.
+        const code = (err as { code?: string } | null)?.code;
+        const stale = this.connects === connectsBefore && !progress.headers && code !== undefined && STALE_CODES.has(code);
+        const left = this.timeoutMs - (this.clock.now() - started);
+        if (!stale || left <= 0 || this.closed) throw err;
+        reply = await this.send(path, left, progress);
+      }
       this.pacing.answered(this.clock.now(), reply.status);
       return { status: reply.status, body: reply.body };
     } catch (err) {
       this.pacing.failed(this.clock.now(), (err as { code?: string } | null)?.code);
       throw err;
     }
+  }
+
+  private send(path: string, deadlineMs: number, progress: { headers: boolean }): Promise<BoundedReply> {
+    return boundedRequest(
+      this.dispatcher,
+      { origin: this.origin, path, method: 'GET' },
+      { deadlineMs, maxBytes: this.maxBodyBytes, who: 'charger', clock: this.clock, progress },
+    );
   }
 }
 

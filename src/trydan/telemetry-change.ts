@@ -4,7 +4,7 @@
 // would fire on every poll and flood the debug sidebar.
 
 import { InvalidInput } from './errors';
-import type { Reading } from './telemetry';
+import { type Reading, changedKeys, same } from './telemetry';
 
 /** Measured fields and how far each must move, per unit; power's band is the user's setting. */
 export const MEASURED_FIELDS = {
@@ -63,8 +63,9 @@ function moved(key: string, before: unknown, after: unknown, deadbandW: number):
   if (deadbandW > 0 && band !== undefined && typeof before === 'number' && typeof after === 'number') {
     return Math.abs(after - before) >= (band === 'power' ? deadbandW : band);
   }
-  return JSON.stringify(before) !== JSON.stringify(after);
+  return !same(before, after);
 }
+
 
 /**
  * The watched keys that moved since the reading last sent (not the last poll, so a slow
@@ -76,4 +77,26 @@ export function changesWorthSending(rule: ChangeRule, sent: Reading | undefined,
     if (rule.watch.size > 0 ? !rule.watch.has(key) : rule.ignore.has(key)) return false;
     return !sent || moved(key, sent[key], now[key], rule.deadbandW);
   });
+}
+
+/**
+ * What a telemetry node sends of each reading, with the change detection it asks for done
+ * once per reading and no more. With a rule ("only when a value changed"): the watched keys
+ * that moved, or undefined for a reading not worth sending (unless `asked` for). Without one
+ * (every poll): the keys that differ, worked out only if someone reads them.
+ */
+export function changeTracker(rule: ChangeRule | undefined): (reading: Reading, asked?: boolean) => (() => string[]) | undefined {
+  let sent: Reading | undefined;
+  return (reading, asked = false) => {
+    const before = sent;
+    if (rule) {
+      const changed = changesWorthSending(rule, before, reading);
+      if (!asked && before && changed.length === 0) return undefined;
+      sent = reading;
+      return () => changed;
+    }
+    sent = reading;
+    let keys: string[] | undefined;
+    return () => (keys ??= changedKeys(before, reading));
+  };
 }

@@ -143,9 +143,16 @@ export function toPayload(r: Reading): TelemetryPayload {
   return payload;
 }
 
-/** Keys whose values differ between two readings (for output "only on change"). */
+/** Equal values; only objects are compared by their JSON (most fields are numbers). */
+export function same(before: unknown, after: unknown): boolean {
+  if (before === after) return true;
+  if (typeof before !== 'object' || typeof after !== 'object' || before === null || after === null) return false;
+  return JSON.stringify(before) === JSON.stringify(after);
+}
+
+/** Keys whose values differ between two readings (msg.changed). */
 export function changedKeys(before: Reading | undefined, after: Reading): string[] {
   if (!before) return Object.keys(after);
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return [...keys].filter((k) => !same(before[k], after[k]));
 }

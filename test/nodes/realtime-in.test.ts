@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import path from 'node:path';
 import type { TrydanSimulator } from '../../src/sim';
 import { config, helper, lastStatus, nodes, redeploy, sleep, startSim, statusesOf, waitFor } from './flow';
 
@@ -44,6 +45,32 @@ describe('v2c-realtime-in through the runtime', function () {
     const polls = sim.requests.length;
     await waitFor('two more polls', () => sim.requests.length >= polls + 2, 5_000);
     assert.ok(statusesOf('rt').length - shown <= 1, `statuses: ${JSON.stringify(statusesOf('rt').slice(shown))}`);
+  });
+
+  it('on every poll sets msg.changed, comparing the readings only when a flow reads it', async () => {
+    await helper.load(nodes, [config(host), { id: 'rt', type: 'v2c-realtime-in', server: 'cfg', output: 'every', ignore: '', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const seen = collect('out');
+    await waitFor('a first reading', () => seen[0]);
+    // Every field is a number or a string: a comparison would stringify them, the node nothing else.
+    const stringify = JSON.stringify;
+    let primitives = 0;
+    JSON.stringify = ((value: unknown, ...rest: []) => {
+      // The simulator (in this process) writes its replies with it: not counted.
+      if ((typeof value === 'number' || typeof value === 'string') && !new Error().stack?.includes(`${path.sep}sim${path.sep}`)) primitives++;
+      return stringify(value, ...rest);
+    }) as typeof JSON.stringify;
+    try {
+      await waitFor('three more readings', () => seen.length >= 4, 8_000);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    assert.equal(primitives, 0, 'readings were compared although no flow read msg.changed');
+    assert.deepEqual(seen[0]!.changed, Object.keys(seen[0]!.payload).filter((k) => !k.endsWith('Text') && k !== 'charging'), 'the first message lists every key');
+    const later = seen[3]!;
+    assert.ok(later.changed?.includes('ChargeTime'), `changed: ${later.changed}`);
+    assert.ok(!later.changed.includes('ID'), 'the ID did not change');
+    later.changed = ['mine'];
+    assert.deepEqual(later.changed, ['mine'], 'a flow can set msg.changed');
   });
 
   it('makes one request per interval for five nodes, and none without a realtime-in node', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { changeRule, changesWorthSending } from '../../src/trydan/telemetry-change';
+import { changeRule, changeTracker, changesWorthSending } from '../../src/trydan/telemetry-change';
 
 describe('telemetry change detection', () => {
   const all = changeRule({ watch: 'all', ignore: 'ChargeTime', deadband: 100 });
@@ -57,5 +57,36 @@ describe('telemetry change detection', () => {
     assert.throws(() => changeRule({ watch: 'keys', keys: 'Paused; rm -rf' }), /not a telemetry key/);
     assert.throws(() => changeRule({ watch: 'some' }), /watch/);
     assert.throws(() => changeRule({ ignore: '__proto__x y' }), /ignore/);
+  });
+});
+
+describe('change tracking per node', () => {
+  /** A field whose comparison is counted: only objects are compared through their JSON. */
+  const counted = () => {
+    let n = 0;
+    return { value: (v: number) => ({ toJSON: () => (n++, v) }), count: () => n };
+  };
+
+  it('on every poll works out msg.changed only when it is read, and once', () => {
+    const c = counted();
+    const track = changeTracker(undefined);
+    const first = track({ A: 1, Box: c.value(1) })!;
+    const second = track({ A: 2, Box: c.value(1) })!;
+    assert.equal(c.count(), 0, 'compared although nobody read msg.changed');
+    assert.deepEqual(first(), ['A', 'Box']);
+    assert.deepEqual(second(), ['A']);
+    assert.deepEqual(second(), ['A']);
+    assert.equal(c.count(), 2, 'one comparison of Box, the first reading has nothing to compare with');
+  });
+
+  it('only when a value changed compares each reading once, and drops the unchanged ones', () => {
+    const c = counted();
+    const track = changeTracker(changeRule({ watch: 'all', ignore: '', deadband: 100 }));
+    assert.deepEqual(track({ Box: c.value(1), ChargePower: 3000 })!(), ['Box', 'ChargePower']);
+    assert.equal(track({ Box: c.value(1), ChargePower: 3050 }), undefined);
+    assert.equal(c.count(), 2, 'the unchanged reading was compared more than once');
+    assert.deepEqual(track({ Box: c.value(2), ChargePower: 3050 })!(), ['Box']);
+    // Asked for (an input message): sent even though nothing moved.
+    assert.deepEqual(track({ Box: c.value(2), ChargePower: 3050 }, true)!(), []);
   });
 });
