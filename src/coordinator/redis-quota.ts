@@ -77,6 +77,8 @@ export class RedisQuota implements QuotaStore {
   private readonly secrets: string[];
   private up = false;
   private closed = false;
+  /** Ends the wait for the first connection (and its timer) early. */
+  private endFirstAttempt: () => void = () => undefined;
   /** Settles when the first connection attempt has ended (ready, failed or timed out). */
   private readonly firstAttempt: Promise<void>;
 
@@ -98,6 +100,7 @@ export class RedisQuota implements QuotaStore {
         clearTimeout(timer);
         resolve();
       };
+      this.endFirstAttempt = end;
       first.once('ready', end);
       first.once('error', end);
     });
@@ -173,7 +176,16 @@ export class RedisQuota implements QuotaStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
-    if (!this.client.isOpen) return;
+    this.endFirstAttempt();
+    // Not open: between attempts to reconnect, whose timer must not outlive the node.
+    if (!this.client.isOpen) {
+      try {
+        this.client.destroy();
+      } catch {
+        // Already closed: nothing left to stop.
+      }
+      return;
+    }
     // Commands on the wire get a moment to finish; then the socket goes, whatever it waits for.
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
