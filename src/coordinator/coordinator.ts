@@ -13,7 +13,10 @@ import { type QueuedWrite, WriteQueue } from './write-queue';
 
 /** What the coordinator needs of a charger: the LanClient, the cloud (CloudCharger), or a fake in tests. */
 export interface ChargerApi {
-  /** `user`: a person asked for this reading (the cloud may then use its reserve). */
+  /**
+   * `user`: a person asked for this reading (the cloud may then use its reserve). Each call
+   * resolves to a new object, which the coordinator keeps and adds the energy figures to.
+   */
   realtime(priority?: 'user' | 'background'): Promise<Reading>;
   read(keyword: string): Promise<number | undefined>;
   write(keyword: string, value: number): Promise<void>;
@@ -357,7 +360,9 @@ export class Coordinator {
 
   /** A good reading: add the energy figures, publish it, say online, and time the next poll from now. */
   private accept(raw: Reading, skip?: ReadonlySet<Listener>): Reading {
-    const reading: Reading = { ...raw, ...this.energy.observe(raw, this.clock.now()) };
+    // Added in place: a copy with three more keys costs V8 its own hidden class (~1.4 KB kept
+    // per charger, ~5 KB allocated per poll); the transport's reading is fresh and ours.
+    const reading: Reading = Object.assign(raw, this.energy.observe(raw, this.clock.now()));
     this.last = reading;
     this.failures = 0;
     const carConnected = isCarConnected(reading);

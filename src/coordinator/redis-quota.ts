@@ -7,7 +7,7 @@
 // while disconnected (no offline queue), reconnecting backs off to RECONNECT_MAX_MS. The URL
 // may hold a password: it appears in no text this file makes.
 
-import { createClient } from '@redis/client';
+import type { createClient as CreateClient } from '@redis/client';
 import { QUOTA_LUA } from './quota-lua';
 import type { QuotaOp, QuotaStore, SharedLedger, Verdict } from './quota-share-types';
 
@@ -53,6 +53,9 @@ export interface RedisQuotaOptions {
 
 /** A client that connects with bounded waits and refuses commands while disconnected. */
 function newClient(url: string) {
+  // Loaded on first use: node-redis costs ~19 MB resident, which a site without Redis need not carry.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('@redis/client') as { createClient: typeof CreateClient };
   return createClient({
     url,
     socket: {

@@ -173,7 +173,8 @@ export class LanClient {
   /** One request at a time, in call order, each after the gap, retried once. */
   private get(path: string): Promise<Answer> {
     const run = this.tail.then(() => this.getWithRetry(path));
-    this.tail = run.catch(() => undefined);
+    // The tail must not hold the answer (its body) until the next request, an interval later.
+    this.tail = run.then(nothing, nothing);
     return run;
   }
 
@@ -229,6 +230,8 @@ export class LanClient {
     );
   }
 }
+
+function nothing(): void {}
 
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
