@@ -281,9 +281,12 @@ describe(`e2e: V2C cloud in a real Node-RED ${nodeRedVersion}`, function () {
     it('Charging statistics: last month\'s sessions become lines of v2c-sessions.csv', async function () {
       const ex = 'Charging statistics to a CSV file';
       const csv = path.join(userDir, 'v2c-sessions.csv');
+      const header = 'startChargeDate,endChargeDate,energy,cost,rfidName\n';
+      // A file left by an earlier test would pass a wait for "some content" while the inject's
+      // overwrite has only truncated it: the wait is for exactly the header.
+      fs.rmSync(csv, { force: true });
       await triggerInject(red!.url, deployed.inject(ex, 'start a new file (header only)'));
-      await waitFor('the CSV header', () => (fs.existsSync(csv) && fs.readFileSync(csv, 'utf8').length > 0 ? true : undefined)).catch(withLog);
-      assert.equal(fs.readFileSync(csv, 'utf8'), 'startChargeDate,endChargeDate,energy,cost,rfidName\n');
+      await waitFor('the CSV header', () => (fs.existsSync(csv) && fs.readFileSync(csv, 'utf8') === header ? true : undefined)).catch(withLog);
       await pressAndExpect(deployed.inject(ex, 'fetch last month now'), 'GET', '/stadistic/device');
       const request = account().requests.filter((r) => r.path === '/stadistic/device').at(-1)!;
       assert.match(request.query.chargeDateStart ?? '', /^\d{4}-\d{2}-01$/, 'lastMonth starts on the 1st');
