@@ -2,7 +2,7 @@
 // before anything is sent, the API key in the `apikey` header only, RateLimit-* headers
 // read on every answer and handed to the budget, replies decoded and normalised.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { ZodError } from 'zod';
 import { boundedRequest } from './bounded-request';
 import { type CloudEndpoint, findEndpoint } from './cloud-catalogue';
@@ -114,7 +114,7 @@ export class CloudClient {
     this.timeoutMs = timeout;
     this.maxBodyBytes = options.maxBodyBytes ?? CLOUD_MAX_BODY_BYTES;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: CONNECTIONS });
+    this.dispatcher = options.dispatcher ?? new (undici().Agent)({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: CONNECTIONS });
   }
 
   /** The endpoint and its checked parameters; throws InvalidInput naming every problem. */
@@ -319,4 +319,13 @@ function networkWhy(err: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'address not found';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   return code || 'network error';
+}
+
+/**
+ * undici, loaded with the first cloud client that needs it: a Node-RED that only talks to
+ * chargers on the LAN (lan-http.ts) never pays its ~20 MB resident.
+ */
+function undici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('undici') as typeof import('undici');
 }

@@ -4,11 +4,11 @@
 // The connection is kept open from one poll to the next (a new TCP connection per poll was
 // most of a poll's cost); a charger that closed it meanwhile costs one resend on a new one.
 
-import { Client, type Dispatcher } from 'undici';
+import type { Agent } from 'node:http';
 import { type Clock, sleep, systemClock } from './clock';
-import { type BoundedReply, boundedRequest } from './bounded-request';
 import { DeviceUnreachable, InvalidResponse, TrydanError, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
+import { type LanProgress, type LanReply, lanAgent, lanGet } from './lan-http';
 import { LanPacing } from './lan-pacing';
 import { type Reading, parseRealtime } from './telemetry';
 
@@ -27,13 +27,6 @@ export interface LanClientOptions {
   /** Milliseconds an idle connection is kept for the next request (keepAliveFor() changes it). */
   keepAliveMs?: number;
   clock?: Clock;
-  /** For tests: an undici MockAgent or other dispatcher (not closed by this client). */
-  dispatcher?: Dispatcher;
-}
-
-interface Answer {
-  status: number;
-  body: string;
 }
 
 /** Quiet between two requests, and the wait for a whole answer (docs/charger-protocol.md: 150 ms, 8 s). */
@@ -44,20 +37,12 @@ export const LAN_TIMEOUT_MS = 8000;
 export const LAN_KEEP_ALIVE_MS = 35_000;
 
 /** A kept connection the charger closed fails like this on the next request, before any byte. */
-const STALE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /** A Trydan reply is under 2 KB: anything near this is not a charger talking. */
 export const LAN_MAX_BODY_BYTES = 64 * 1024;
 
-const RETRYABLE_CODES = new Set([
-  'REQUEST_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'ECONNRESET',
-  'EPIPE',
-]);
+const RETRYABLE_CODES = new Set(['REQUEST_TIMEOUT', 'CONNECT_TIMEOUT', 'ECONNRESET', 'EPIPE']);
 
 export class LanClient {
   readonly origin: string;
@@ -66,13 +51,10 @@ export class LanClient {
   /** When the charger is free for the next request (lan-pacing.ts). */
   private readonly pacing: LanPacing;
   private readonly clock: Clock;
-  private dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private agent: Agent;
   private keepAliveMs: number;
-  /** keepAliveFor() asked for another keep-alive: the next request opens a client with it. */
+  /** keepAliveFor() asked for another keep-alive: the next request opens a connection with it. */
   private keepAliveChanged = false;
-  /** Connections opened so far: a request that saw none open went over a kept one. */
-  private connects = 0;
   private tail: Promise<unknown>;
   private closed = false;
   /** Aborted by close(): a request waiting for its turn stops waiting. */
@@ -88,10 +70,8 @@ export class LanClient {
     this.pacing = options.pacing ?? new LanPacing(options.gapMs ?? LAN_GAP_MS, this.timeoutMs);
     this.tail = (options.after ?? Promise.resolve()).catch(() => undefined);
     this.clock = options.clock ?? systemClock;
-    this.ownsDispatcher = !options.dispatcher;
     this.keepAliveMs = options.keepAliveMs ?? LAN_KEEP_ALIVE_MS;
-    this.dispatcher = options.dispatcher ?? this.newClient();
-    this.dispatcher.on('connect', () => this.connects++);
+    this.agent = lanAgent(this.keepAliveMs);
   }
 
   /** Idle milliseconds a connection is kept for (the coordinator matches it to its cadence). */
@@ -103,28 +83,14 @@ export class LanClient {
   keepAliveFor(ms: number): void {
     if (ms === this.keepAliveMs) return;
     this.keepAliveMs = ms;
-    this.keepAliveChanged = this.ownsDispatcher;
+    this.keepAliveChanged = true;
   }
 
-  private newClient(): Client {
-    // The charger sends no keep-alive hint: keepAliveTimeout is what counts.
-    return new Client(this.origin, {
-      pipelining: 1,
-      connectTimeout: this.timeoutMs,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      keepAliveTimeout: this.keepAliveMs,
-      keepAliveMaxTimeout: Math.max(this.keepAliveMs, 1000),
-    });
-  }
-
-  /** Between two requests (one at a time), so nothing is on the wire of the client replaced. */
-  private renewClient(): void {
+  /** Between two requests (one at a time), so nothing is on the wire of the agent replaced. */
+  private renewAgent(): void {
     this.keepAliveChanged = false;
-    const old = this.dispatcher;
-    this.dispatcher = this.newClient();
-    this.dispatcher.on('connect', () => this.connects++);
-    void old.close().catch(() => undefined);
+    this.agent.destroy();
+    this.agent = lanAgent(this.keepAliveMs);
   }
 
   /** GET /RealTimeData, parsed tolerantly. */
@@ -167,18 +133,18 @@ export class LanClient {
     this.closed = true;
     this.stopping.abort();
     await this.tail;
-    if (this.ownsDispatcher) await this.dispatcher.destroy();
+    this.agent.destroy();
   }
 
   /** One request at a time, in call order, each after the gap, retried once. */
-  private get(path: string): Promise<Answer> {
+  private get(path: string): Promise<LanReply> {
     const run = this.tail.then(() => this.getWithRetry(path));
     // The tail must not hold the answer (its body) until the next request, an interval later.
     this.tail = run.then(nothing, nothing);
     return run;
   }
 
-  private async getWithRetry(path: string): Promise<Answer> {
+  private async getWithRetry(path: string): Promise<LanReply> {
     try {
       const answer = await this.once(path);
       if (answer.status !== 404) return answer;
@@ -192,15 +158,14 @@ export class LanClient {
     }
   }
 
-  private async once(path: string): Promise<Answer> {
+  private async once(path: string): Promise<LanReply> {
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
     const wait = this.pacing.waitMs(this.clock.now());
     if (wait > 0) await sleep(this.clock, wait, this.stopping.signal);
     if (this.closed) throw new DeviceUnreachable('connection to the charger is closed');
-    if (this.keepAliveChanged) this.renewClient();
+    if (this.keepAliveChanged) this.renewAgent();
     const started = this.clock.now();
-    const connectsBefore = this.connects;
-    const progress = { headers: false };
+    const progress: LanProgress = { headers: false, reused: false };
     try {
       let reply;
       try {
@@ -209,25 +174,21 @@ export class LanClient {
         // A kept connection the charger closed while idle: the request never reached it, so
         // it is sent again at once on a new connection, within what is left of the deadline.
         const code = (err as { code?: string } | null)?.code;
-        const stale = this.connects === connectsBefore && !progress.headers && code !== undefined && STALE_CODES.has(code);
+        const stale = progress.reused && !progress.headers && code !== undefined && STALE_CODES.has(code);
         const left = this.timeoutMs - (this.clock.now() - started);
         if (!stale || left <= 0 || this.closed) throw err;
         reply = await this.send(path, left, progress);
       }
       this.pacing.answered(this.clock.now(), reply.status);
-      return { status: reply.status, body: reply.body };
+      return reply;
     } catch (err) {
       this.pacing.failed(this.clock.now(), (err as { code?: string } | null)?.code);
       throw err;
     }
   }
 
-  private send(path: string, deadlineMs: number, progress: { headers: boolean }): Promise<BoundedReply> {
-    return boundedRequest(
-      this.dispatcher,
-      { origin: this.origin, path, method: 'GET' },
-      { deadlineMs, maxBytes: this.maxBodyBytes, who: 'charger', clock: this.clock, progress },
-    );
+  private send(path: string, deadlineMs: number, progress: LanProgress): Promise<LanReply> {
+    return lanGet(this.agent, this.origin, path, { deadlineMs, maxBytes: this.maxBodyBytes, clock: this.clock }, progress);
   }
 }
 
@@ -247,7 +208,7 @@ function toUnreachable(origin: string, path: string, err: unknown): TrydanError 
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'address not found'
     : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'host unreachable'
     : code?.includes('TIMEOUT') ? 'no answer in time'
-    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
+    : code === 'ECONNRESET' || code === 'EPIPE' ? 'connection reset'
     : (err as Error)?.message ?? 'unknown error';
   return new DeviceUnreachable(`charger at ${origin} unreachable (${why}) on ${path}`, { cause: err });
 }

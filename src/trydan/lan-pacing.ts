@@ -61,6 +61,7 @@ export class LanPacing {
 
 /** Timeouts after the request was sent: the charger got it and may still be working on it. */
 function requestStillRunning(code: string | undefined): boolean {
-  // REQUEST_TIMEOUT: the overall deadline (bounded-request.ts) passed, sent or not: taken as sent.
-  return code === 'REQUEST_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED';
+  // The deadline passed on a connection (lan-http.ts): the request was sent, or as good as.
+  // CONNECT_TIMEOUT, a refusal or a reset leave nothing running on the charger.
+  return code === 'REQUEST_TIMEOUT';
 }

@@ -12,12 +12,10 @@ describe('LAN pacing', () => {
 
   it('after a request timed out on the charger, waits half a timeout more before the next', () => {
     const p = new LanPacing(150, 8000);
-    p.failed(8000, 'UND_ERR_HEADERS_TIMEOUT');
+    p.failed(8000, 'REQUEST_TIMEOUT');
     assert.equal(p.waitMs(8000), 4150, 'a charger answering at 10 s is free by 12 s');
-    p.failed(30_000, 'REQUEST_TIMEOUT');
-    assert.equal(p.waitMs(30_000), 4150, 'the overall deadline too');
     // Nothing runs on the charger after a refused, reset or never-connected request.
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', undefined]) {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', undefined]) {
       p.failed(20_000, code);
       assert.equal(p.waitMs(20_000), 150, String(code));
     }
