@@ -7,6 +7,7 @@ import { type Reading, toPayload } from '../src/trydan/telemetry';
 import { type ChangeRule, OUTPUTS, POWER_DEADBAND, changeRule, changeTracker } from '../src/trydan/telemetry-change';
 import { InvalidInput } from '../src/trydan/errors';
 import { type NodeConstructor, chargerOf } from './lib/config-node';
+import { changedOnRead } from './lib/changed-on-read';
 import { migrate } from './lib/migrate';
 import { releaseOnClose, respond } from './lib/respond';
 import { statusView } from './lib/status';
@@ -23,25 +24,6 @@ interface RealtimeDef extends NodeDef {
   deadband: number | string;
   version?: number;
 }
-
-/** Where a message keeps how to work out its `changed` keys (not enumerable: clones copy `changed` itself). */
-const WORK_OUT_CHANGED = Symbol('work out changed');
-
-/**
- * One getter and setter for every message: an accessor made per message gave each message a
- * hidden class of its own, allocated in V8's old generation (at 1000 chargers, a third of the
- * heap's growth between collections; bench/README.md).
- */
-const CHANGED_ON_READ: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: { [WORK_OUT_CHANGED]: () => string[] }) {
-    return this[WORK_OUT_CHANGED]();
-  },
-  set(this: object, value: unknown) {
-    Object.defineProperty(this, 'changed', { value, enumerable: true, configurable: true, writable: true });
-  },
-};
 
 const DEFAULTS = { output: 'every' as const, watch: 'all' as const, keys: '', ignore: '', deadband: POWER_DEADBAND.default };
 
@@ -68,9 +50,7 @@ export = function (RED: NodeAPI): void {
 
     const message = (reading: Reading, changed: () => string[], msg: NodeMessage = {}): NodeMessage => {
       const out = Object.assign(msg, { topic: server.chargerName(reading), payload: toPayload(reading), source: server.transport });
-      // Worked out when read: a flow on every poll rarely looks at it (cloneMessage and Debug do read it).
-      Object.defineProperty(out, WORK_OUT_CHANGED, { value: changed, configurable: true });
-      Object.defineProperty(out, 'changed', CHANGED_ON_READ);
+      changedOnRead(out, changed);
       // Readings that cost a cloud call say how many are left, like every cloud message.
       return server.transport === 'cloud' ? Object.assign(out, { rateLimit: server.rateLimit() }) : out;
     };
