@@ -78,9 +78,9 @@ export = function (RED: NodeAPI): void {
     // The log tells when the charger drops off and comes back, once each, not every retry.
     let wasOffline = false;
     const logTransitions = (s: ChargerStatus): void => {
-      const name = this.chargerName();
-      if (s.state === 'offline' && !wasOffline) this.warn(RED._('v2c-config.log.offline', { name, error: s.error }));
-      if (s.state === 'online' && wasOffline) this.log(RED._('v2c-config.log.online', { name }));
+      // Named only when logged: this runs on every poll.
+      if (s.state === 'offline' && !wasOffline) this.warn(RED._('v2c-config.log.offline', { name: this.chargerName(), error: s.error }));
+      if (s.state === 'online' && wasOffline) this.log(RED._('v2c-config.log.online', { name: this.chargerName() }));
       if (s.state === 'offline' || s.state === 'online') wasOffline = s.state === 'offline';
     };
 

@@ -83,8 +83,11 @@ export function lanGet(agent: Agent, origin: string, path: string, bounds: LanBo
       });
       res.on('end', () => end(undefined, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (err) => end(err));
-      // The connection closed before the body's end: a reset, whatever Node called it.
-      res.on('close', () => end(Object.assign(new Error('connection closed before the reply ended'), { code: 'ECONNRESET' })));
+      // The connection closed before the body's end: a reset, whatever Node called it. (Every
+      // reply closes; the error, with its stack, is built only for one cut short.)
+      res.on('close', () => {
+        if (!settled) end(Object.assign(new Error('connection closed before the reply ended'), { code: 'ECONNRESET' }));
+      });
     });
     req.end();
   });
