@@ -8,7 +8,7 @@ import type { Agent } from 'node:http';
 import { type Clock, sleep, systemClock } from './clock';
 import { DeviceUnreachable, InvalidResponse, TrydanError, WriteRejected } from './errors';
 import { hostToOrigin } from './host';
-import { type LanProgress, type LanReply, lanAgent, lanGet } from './lan-http';
+import { type LanProgress, type LanReply, type LanTarget, lanAgent, lanGet, lanTarget } from './lan-http';
 import { LanPacing } from './lan-pacing';
 import { type Reading, parseRealtime } from './telemetry';
 
@@ -46,6 +46,7 @@ const RETRYABLE_CODES = new Set(['REQUEST_TIMEOUT', 'CONNECT_TIMEOUT', 'ECONNRES
 
 export class LanClient {
   readonly origin: string;
+  private readonly target: LanTarget;
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
   /** When the charger is free for the next request (lan-pacing.ts). */
@@ -65,6 +66,7 @@ export class LanClient {
 
   constructor(options: LanClientOptions) {
     this.origin = hostToOrigin(options.host);
+    this.target = lanTarget(this.origin);
     this.timeoutMs = options.timeoutMs ?? LAN_TIMEOUT_MS;
     this.maxBodyBytes = options.maxBodyBytes ?? LAN_MAX_BODY_BYTES;
     this.pacing = options.pacing ?? new LanPacing(options.gapMs ?? LAN_GAP_MS, this.timeoutMs);
@@ -188,7 +190,7 @@ export class LanClient {
   }
 
   private send(path: string, deadlineMs: number, progress: LanProgress): Promise<LanReply> {
-    return lanGet(this.agent, this.origin, path, { deadlineMs, maxBytes: this.maxBodyBytes, clock: this.clock }, progress);
+    return lanGet(this.agent, this.target, path, { deadlineMs, maxBytes: this.maxBodyBytes, clock: this.clock }, progress);
   }
 }
 

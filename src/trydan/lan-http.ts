@@ -44,13 +44,23 @@ export function lanAgent(keepAliveMs: number): Agent {
   return new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: keepAliveMs, scheduling: 'lifo' });
 }
 
-/** `origin` as hostToOrigin() gives it: http://host[:port]. */
-export function lanGet(agent: Agent, origin: string, path: string, bounds: LanBounds, progress: LanProgress): Promise<LanReply> {
-  const clock = bounds.clock ?? systemClock;
+/** Where requests go: parsed once per charger, not per request. */
+export interface LanTarget {
+  hostname: string;
+  port: number;
+}
+
+/** `origin` as hostToOrigin() gives it: http://host[:port] (an IPv6 host loses its brackets). */
+export function lanTarget(origin: string): LanTarget {
   const url = new URL(origin);
+  return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) };
+}
+
+export function lanGet(agent: Agent, target: LanTarget, path: string, bounds: LanBounds, progress: LanProgress): Promise<LanReply> {
+  const clock = bounds.clock ?? systemClock;
   return new Promise<LanReply>((resolve, reject) => {
     let settled = false;
-    const req = request({ agent, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || 80, path, method: 'GET' });
+    const req = request({ agent, hostname: target.hostname, port: target.port, path, method: 'GET' });
     // Every way out ends here once: the timer cleared, the socket destroyed unless answered whole.
     const end = (err: Error | undefined, reply?: LanReply): void => {
       if (settled) return;
