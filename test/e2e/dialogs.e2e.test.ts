@@ -117,8 +117,17 @@ describe(`e2e: node dialogs in chromium, Node-RED ${nodeRedVersion}`, function (
         await openNodeDialog(page, node);
         if (isConfig) {
           // The pencil beside the charger (Node-RED 4+: -btn-server-edit; older: -lookup-server).
-          await page.locator('#node-input-btn-server-edit, #node-input-lookup-server').first().click();
-          await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+          // A click while the node's tray still slides in can miss: clicked again, a few times at most.
+          const ok = page.locator('#node-config-dialog-ok');
+          for (let attempt = 1; ; attempt++) {
+            if (!(await ok.isVisible())) await page.locator('#node-input-btn-server-edit, #node-input-lookup-server').first().click({ timeout: 5000 });
+            try {
+              await ok.waitFor({ state: 'visible', timeout: 5000 });
+              break;
+            } catch (err) {
+              if (attempt >= 3) throw err;
+            }
+          }
         }
       };
       const done = async (): Promise<void> => {
